@@ -1,0 +1,68 @@
+"""iCalendar (RFC 5545) documents for the program, built with the icalendar library."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from agenda.models import Conference, Forum, Talk
+
+
+def new_calendar(conference: Conference, name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//gotc//program//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", conference.time_zone)
+    return calendar
+
+
+def _location(conference: Conference, room_name: str) -> str:
+    return ", ".join(part for part in (room_name, conference.venue, conference.address) if part)
+
+
+def talk_event(conference: Conference, talk: Talk, url: str) -> Event:
+    tz = conference.tzinfo
+    event = Event()
+    event.add("uid", f"talk-{talk.pk}.{conference.slug}@{settings.ICAL_UID_DOMAIN}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", talk.starts_at.astimezone(tz))
+    event.add("dtend", talk.ends_at.astimezone(tz))
+    speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
+    event.add("summary", f"{talk.title} ({speakers})" if speakers else talk.title)
+    description = "\n\n".join(part for part in (talk.forum.title, talk.abstract) if part)
+    event.add("description", description)
+    event.add("location", _location(conference, talk.forum.room.name))
+    event.add("url", url)
+    event.add("categories", [str(talk.forum.get_kind_display())])
+    return event
+
+
+def forum_event(conference: Conference, forum: Forum, url: str) -> Event:
+    tz = conference.tzinfo
+    event = Event()
+    event.add("uid", f"forum-{forum.pk}.{conference.slug}@{settings.ICAL_UID_DOMAIN}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", forum.starts_at.astimezone(tz))
+    event.add("dtend", forum.ends_at.astimezone(tz))
+    event.add("summary", f"{conference.name}: {forum.title}")
+    lines = [forum.description] if forum.description else []
+    for talk in getattr(forum, "program_talks", []):
+        speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
+        when = talk.starts_at.astimezone(tz).strftime("%H:%M")
+        lines.append(f"{when} {talk.title}" + (f" — {speakers}" if speakers else ""))
+    event.add("description", "\n".join(lines))
+    event.add("location", _location(conference, forum.room.name))
+    event.add("url", url)
+    event.add("categories", [str(forum.get_kind_display())])
+    return event
+
+
+def finish(calendar: Calendar, events: Iterable[Event]) -> bytes:
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

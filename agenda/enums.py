@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumKind(models.TextChoices):
+    MAIN = "main", _("Main forum")
+    TOPIC = "topic", _("Topic forum")
+    FEATURED = "featured", _("Featured forum")
+    THEMATIC = "thematic", _("Thematic forum")
+    FLASH = "flash", _("Flash talks")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class TalkKind(models.TextChoices):
+    KEYNOTE = "keynote", _("Keynote")
+    TALK = "talk", _("Talk")
+    PANEL = "panel", _("Panel")
+    FLASH = "flash", _("Flash talk")

@@ -1,0 +1,111 @@
+"""Machine-readable program: iCalendar feeds and JSON."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from agenda.calendars import finish, forum_event, new_calendar, talk_event
+from agenda.models import Forum, Room, Talk
+from agenda.templatetags.program import program_reverse
+from agenda.views import build_days, get_conference
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpResponse:
+    conf = get_conference(request, conference)
+    talks = Talk.objects.filter(conference=conf).for_program().order_by("starts_at", "pk")
+    calendar = new_calendar(conf, conf.name)
+    events = (
+        talk_event(conf, talk, request.build_absolute_uri(program_reverse(conf, "talk", talk.slug)))
+        for talk in talks
+    )
+    return _ics_response(finish(calendar, events), f"{conf.slug}.ics")
+
+
+def forum_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
+    conf = get_conference(request, conference)
+    forum = get_object_or_404(Forum.objects.filter(conference=conf).for_program(), slug=slug)
+    calendar = new_calendar(conf, f"{conf.name}: {forum.title}")
+    url = request.build_absolute_uri(program_reverse(conf, "forum", forum.slug))
+    return _ics_response(
+        finish(calendar, [forum_event(conf, forum, url)]), f"{conf.slug}-{forum.slug}.ics"
+    )
+
+
+def _iso(conf, value) -> str:
+    return value.astimezone(conf.tzinfo).isoformat()
+
+
+def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResponse:
+    conf = get_conference(request, conference)
+    absolute = request.build_absolute_uri
+    forums = list(Forum.objects.filter(conference=conf).for_program().order_by("starts_at"))
+    rooms = Room.objects.filter(conference=conf)
+
+    def speaker_data(speaker):
+        return {
+            "slug": speaker.slug,
+            "name": speaker.name,
+            "job_title": speaker.job_title,
+            "organization": speaker.organization,
+            "url": absolute(program_reverse(conf, "speaker", speaker.slug)),
+        }
+
+    def talk_data(talk):
+        return {
+            "id": talk.pk,
+            "slug": talk.slug,
+            "title": talk.title,
+            "kind": talk.kind,
+            "abstract": talk.abstract,
+            "starts_at": _iso(conf, talk.starts_at),
+            "ends_at": _iso(conf, talk.ends_at),
+            "url": absolute(program_reverse(conf, "talk", talk.slug)),
+            "speakers": [speaker_data(s) for s in talk.ordered_speakers],
+        }
+
+    def forum_data(forum):
+        return {
+            "id": forum.pk,
+            "slug": forum.slug,
+            "title": forum.title,
+            "kind": forum.kind,
+            "kind_label": str(forum.get_kind_display()),
+            "description": forum.description,
+            "host": forum.host,
+            "room": forum.room.name,
+            "capacity": forum.capacity,
+            "starts_at": _iso(conf, forum.starts_at),
+            "ends_at": _iso(conf, forum.ends_at),
+            "url": absolute(program_reverse(conf, "forum", forum.slug)),
+            "ics": absolute(program_reverse(conf, "forum-ics", forum.slug)),
+            "talks": [talk_data(t) for t in forum.program_talks],
+        }
+
+    data = {
+        "conference": {
+            "name": conf.name,
+            "slug": conf.slug,
+            "tagline": conf.tagline,
+            "description": conf.description,
+            "start_date": conf.start_date.isoformat(),
+            "end_date": conf.end_date.isoformat(),
+            "time_zone": conf.time_zone,
+            "venue": conf.venue,
+            "address": conf.address,
+            "url": absolute(program_reverse(conf, "home")),
+        },
+        "rooms": [{"id": r.pk, "name": r.name, "seats": r.seats} for r in rooms],
+        "days": [
+            {"date": day.date.isoformat(), "forums": [forum_data(f) for f in day.forums]}
+            for day in build_days(conf, forums)
+        ],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+

@@ -1,0 +1,164 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+
+from agenda import demo
+from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+
+DEMO_USERNAME = "organizer"
+DEMO_PASSWORD = "gotc-demo-2023"  # noqa: S105 - a local demo account, refused when DEBUG is off
+
+
+def upsert(model: type[models.Model], lookup: dict, values: dict, counts: dict) -> models.Model:
+    """Create or update one row, writing only when something differs (idempotent re-runs)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        counts["created"] += 1
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        counts["updated"] += 1
+    else:
+        counts["unchanged"] += 1
+    return obj
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the GOTC 2023 demo program (27–28 May 2023, Zhangjiang Science Hall, Shanghai): "
+        "every forum, talk and speaker of the announcement. The announcement gives no times or "
+        "rooms, so those are illustrative. The demo keeps the real 2023 dates but leaves its "
+        "registration window open (no closing date) so that a demo can register people. "
+        "Idempotent: a second run changes nothing. With --organizer, also ensures a demo "
+        "organizer login (only with DEBUG on: never in production)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--organizer",
+            action="store_true",
+            help=f"ensure the demo organizer account ({DEMO_USERNAME}) and print its login",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if options["organizer"] and not settings.DEBUG:
+            raise CommandError(
+                "The demo organizer account is for local demos only; refusing with DEBUG off."
+            )
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        conference = upsert(
+            Conference,
+            {"slug": demo.CONFERENCE["slug"]},
+            {
+                **{k: v for k, v in demo.CONFERENCE.items() if k != "slug"},
+                "registration_opens": dt.datetime(
+                    2023, 4, 1, tzinfo=Conference(time_zone=demo.CONFERENCE["time_zone"]).tzinfo
+                ),
+                "registration_closes": None,
+            },
+            counts,
+        )
+        tz = conference.tzinfo
+        rooms = {
+            key: upsert(
+                Room,
+                {"conference": conference, "name": name},
+                {"seats": seats, "position": position},
+                counts,
+            )
+            for key, name, seats, position in demo.ROOMS
+        }
+        speakers = {
+            slug: upsert(
+                Speaker,
+                {"conference": conference, "slug": slug},
+                {"name": name, "job_title": job_title, "organization": organization},
+                counts,
+            )
+            for slug, (name, job_title, organization) in demo.SPEAKERS.items()
+        }
+
+        def at(day: int, hhmm: str) -> dt.datetime:
+            hour, minute = (int(part) for part in hhmm.split(":"))
+            date = conference.start_date + dt.timedelta(days=day - 1)
+            return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=tz)
+
+        for position, spec in enumerate(demo.FORUMS):
+            room = rooms[spec["room"]]
+            forum = upsert(
+                Forum,
+                {"conference": conference, "slug": spec["slug"]},
+                {
+                    "title": spec["title"],
+                    "kind": spec["kind"],
+                    "description": spec["description"],
+                    "room": room,
+                    "starts_at": at(spec["day"], spec["start"]),
+                    "ends_at": at(spec["day"], spec["end"]),
+                    "capacity": room.seats,
+                    "position": position,
+                },
+                counts,
+            )
+            for talk_spec in spec["talks"]:
+                talk = upsert(
+                    Talk,
+                    {"conference": conference, "slug": talk_spec["slug"]},
+                    {
+                        "forum": forum,
+                        "title": talk_spec["title"],
+                        "kind": talk_spec["kind"],
+                        "abstract": talk_spec["abstract"],
+                        "starts_at": at(spec["day"], talk_spec["start"]),
+                        "ends_at": at(spec["day"], talk_spec["end"]),
+                    },
+                    counts,
+                )
+                for order, speaker_slug in enumerate(talk_spec["speakers"]):
+                    upsert(
+                        TalkSpeaker,
+                        {"talk": talk, "speaker": speakers[speaker_slug]},
+                        {"position": order},
+                        counts,
+                    )
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo program {conference.name}: {counts['created']} created, "
+                f"{counts['updated']} updated, {counts['unchanged']} unchanged."
+            )
+        )
+        if options["organizer"]:
+            self.ensure_organizer()
+
+    def ensure_organizer(self) -> None:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=DEMO_USERNAME, defaults={"email": "organizer@example.org"}
+        )
+        if created or not user.check_password(DEMO_PASSWORD) or not user.is_staff:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = True
+            user.save()
+        group = Group.objects.filter(name="Organizers").first()
+        if group is None:
+            raise CommandError("The Organizers group is missing: run `manage.py migrate` first.")
+        user.groups.add(group)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organizer login: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
+                "at http://127.0.0.1:8000/admin/"
+            )
+        )

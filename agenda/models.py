@@ -1,0 +1,401 @@
+"""The program: conferences, rooms, forums (parallel tracks), talks and speakers."""
+
+import datetime as dt
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agenda.enums import ForumKind, TalkKind
+from agenda.queries import ConferenceQuerySet, ForumQuerySet, TalkQuerySet
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (for example Asia/Shanghai)."),
+            params={"value": value},
+        ) from exc
+
+
+class Conference(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=50, unique=True, help_text=_("Short name used in links, e.g. 2023.")
+    )
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    description = models.TextField(_("what it is about"), blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("overall capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Most confirmed registrations; leave empty for no overall limit."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ConferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("edition:home", kwargs={"conference": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes <= self.registration_opens
+        ):
+            errors["registration_closes"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def tzinfo(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=i) for i in range(max(count, 0))]
+
+    def local_datetime(self, day: dt.date, time: dt.time) -> dt.datetime:
+        """An aware datetime for a wall-clock time on a conference day."""
+        return dt.datetime.combine(day, time, tzinfo=self.tzinfo)
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self.local_datetime(self.start_date, dt.time.min)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.local_datetime(self.end_date + dt.timedelta(days=1), dt.time.min)
+
+    def registration_is_open(self, now: dt.datetime | None = None) -> bool:
+        """Published and inside the registration window (either end may be open)."""
+        now = now or timezone.now()
+        if not self.is_published:
+            return False
+        if self.registration_opens and now < self.registration_opens:
+            return False
+        return not (self.registration_closes and now >= self.registration_closes)
+
+
+class Room(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    seats = models.PositiveIntegerField(_("seats"))
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["conference", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "name"],
+                name="room_name_unique_per_conference",
+                violation_error_message=_("This conference already has a room with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Forum(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="forums", verbose_name=_("conference")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=ForumKind, default=ForumKind.TOPIC)
+    description = models.TextField(_("description"), blank=True)
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="forums", verbose_name=_("room")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Seats attendees can book; leave empty to use the room's seats."),
+    )
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = ForumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
+        ordering = ["starts_at", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"],
+                name="forum_slug_unique_per_conference",
+                violation_error_message=_("This conference already has a forum with this slug."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="forum_ends_after_start",
+                violation_error_message=_("A forum must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "edition:forum", kwargs={"conference": self.conference.slug, "slug": self.slug}
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors.setdefault("ends_at", []).append(_("A forum must end after it starts."))
+        conference = self.conference if self.conference_id else None
+        if conference and self.starts_at and self.ends_at:
+            if self.starts_at < conference.starts_at or self.ends_at > conference.ends_at:
+                errors.setdefault("starts_at", []).append(
+                    _("A forum must take place between %(first)s and %(last)s.")
+                    % {"first": conference.start_date, "last": conference.end_date}
+                )
+        room = self.room if self.room_id else None
+        if room and conference and room.conference_id != conference.pk:
+            errors.setdefault("room", []).append(_("This room belongs to another conference."))
+        elif room and self.starts_at and self.ends_at and self.ends_at > self.starts_at:
+            clash = (
+                Forum.objects.filter(
+                    room=room, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash:
+                errors.setdefault("room", []).append(
+                    _("%(room)s already hosts “%(forum)s” at that time.")
+                    % {"room": room.name, "forum": clash.title}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.capacity is None and self.room_id:
+            self.capacity = self.room.seats
+        super().save(*args, **kwargs)
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats, from the ``seated_count`` annotation (None when not annotated)."""
+        seated = getattr(self, "seated_count", None)
+        if seated is None or self.capacity is None:
+            return None
+        return max(self.capacity - seated, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.ends_at - self.starts_at
+
+    def overlaps(self, other: "Forum") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class Speaker(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    github = models.URLField(_("GitHub"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"],
+                name="speaker_slug_unique_per_conference",
+                violation_error_message=_("This conference already has a speaker with this slug."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "edition:speaker", kwargs={"conference": self.conference.slug, "slug": self.slug}
+        )
+
+    @property
+    def affiliation(self) -> str:
+        return ", ".join(part for part in (self.job_title, self.organization) if part)
+
+
+class Talk(models.Model):
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="talks",
+        editable=False,
+        verbose_name=_("conference"),
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="talks", verbose_name=_("forum")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=TalkKind, default=TalkKind.TALK)
+    abstract = models.TextField(_("abstract"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    speakers = models.ManyToManyField(
+        Speaker,
+        through="TalkSpeaker",
+        related_name="talks",
+        blank=True,
+        verbose_name=_("speakers"),
+    )
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
+        ordering = ["starts_at", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="talk_slug_unique_per_conference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="talk_ends_after_start",
+                violation_error_message=_("A talk must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "edition:talk", kwargs={"conference": self.conference.slug, "slug": self.slug}
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors.setdefault("ends_at", []).append(_("A talk must end after it starts."))
+        forum = self.forum if self.forum_id else None
+        if forum:
+            self.conference_id = forum.conference_id
+            if (
+                self.starts_at
+                and self.ends_at
+                and (self.starts_at < forum.starts_at or self.ends_at > forum.ends_at)
+            ):
+                tz = forum.conference.tzinfo
+                errors.setdefault("starts_at", []).append(
+                    _("A talk must lie inside its forum (%(start)s–%(end)s).")
+                    % {
+                        "start": forum.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                        "end": forum.ends_at.astimezone(tz).strftime("%H:%M"),
+                    }
+                )
+            if (
+                self.slug
+                and Talk.objects.filter(conference_id=forum.conference_id, slug=self.slug)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors.setdefault("slug", []).append(
+                    _("This conference already has a talk with this slug.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.conference_id = self.forum.conference_id
+        super().save(*args, **kwargs)
+
+    @property
+    def ordered_speakers(self) -> list["Speaker"]:
+        """Speakers in their order; uses the prefetched links when the query made them."""
+        links = getattr(self, "speaker_links", None)
+        if links is None:
+            links = self.talkspeaker_set.select_related("speaker").order_by("position", "pk")
+        return [link.speaker for link in links]
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The conference comes from the forum; uniqueness of the slug is checked in clean().
+        exclude = set(exclude or ()) | {"conference"}
+        super().validate_constraints(exclude=exclude)
+
+
+class TalkSpeaker(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, verbose_name=_("talk"))
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, verbose_name=_("speaker"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speaker of a talk")
+        verbose_name_plural = _("speakers of the talk")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "speaker"], name="talk_speaker_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} — {self.talk}"
+
+    def clean(self) -> None:
+        if (
+            self.talk_id
+            and self.speaker_id
+            and self.speaker.conference_id != self.talk.forum.conference_id
+        ):
+            raise ValidationError({"speaker": _("This speaker belongs to another conference.")})

@@ -1,0 +1,49 @@
+"""Views that need more than one app: the home page, health check and error pages."""
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from agenda.models import Forum
+from agenda.views import build_days, get_conference
+
+
+def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
+    try:
+        conf = get_conference(request, conference)
+    except Http404:
+        if conference is not None:
+            raise
+        # A fresh install: say so instead of a bare 404.
+        return render(request, "home_empty.html")
+    forums = list(
+        Forum.objects.filter(conference=conf).select_related("room").order_by("starts_at", "position")
+    )
+    return render(
+        request,
+        "home.html",
+        {"conference": conf, "days": build_days(conf, forums), "forum_count": len(forums)},
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors or database: the error may be the database itself.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

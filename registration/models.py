@@ -1,0 +1,146 @@
+"""Attendees' registrations and their forum picks. Written only by registration.services."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Conference, Forum
+from registration.enums import Language, PickStatus, RegistrationStatus
+from registration.queries import ForumPickQuerySet, RegistrationQuerySet
+
+# No 0/O, 1/I/L, 5/S or 2/Z: the code is read aloud and typed at the door.
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
+TICKET_LENGTH = 8
+
+
+def new_ticket_code() -> str:
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+def new_manage_token() -> str:
+    # 32 random bytes = 256 bits, URL-safe.
+    return secrets.token_urlsafe(32)
+
+
+def normalize_ticket_code(value: str) -> str:
+    """Accept what people type: any case, spaces or dashes between the groups."""
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-]{5,30}$",
+    _("Enter a phone number with digits, spaces, dashes and an optional leading +."),
+)
+
+
+class Registration(models.Model):
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("conference"),
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    organization = models.CharField(_("organization"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language, default=Language.ENGLISH
+    )
+    consent_at = models.DateTimeField(_("privacy notice accepted"))
+    newsletter = models.BooleanField(_("newsletter"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus,
+        default=RegistrationStatus.CONFIRMED,
+    )
+    ticket_code = models.CharField(
+        _("ticket code"), max_length=TICKET_LENGTH, unique=True, default=new_ticket_code
+    )
+    manage_token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "conference",
+                condition=models.Q(status=RegistrationStatus.CONFIRMED),
+                name="one_active_registration_per_email",
+                violation_error_message=_("This email already has a registration."),
+            )
+        ]
+        indexes = [models.Index(Lower("email"), "conference", name="registration_email_idx")]
+        permissions = [
+            ("export_registrations", _("Can export attendee lists")),
+            ("check_in", _("Can check attendees in")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registration:manage", kwargs={"token": self.manage_token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def ticket_display(self) -> str:
+        half = len(self.ticket_code) // 2
+        return f"{self.ticket_code[:half]}-{self.ticket_code[half:]}"
+
+
+class ForumPick(models.Model):
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="picks", verbose_name=_("registration")
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.PROTECT, related_name="picks", verbose_name=_("forum")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PickStatus)
+    # When the pick was (last) made: the waiting list is served in this order.
+    picked_at = models.DateTimeField(_("picked at"))
+    seated_at = models.DateTimeField(_("seated at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("came to the forum"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ForumPickQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forum pick")
+        verbose_name_plural = _("forum picks")
+        ordering = ["forum__starts_at", "picked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "forum"], name="one_pick_per_forum")
+        ]
+        indexes = [models.Index(fields=["forum", "status", "picked_at"], name="pick_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registration.full_name} — {self.forum} ({self.get_status_display()})"

@@ -1,0 +1,55 @@
+"""Read-side querysets for registrations: counts come from annotations, never loops."""
+
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from registration.enums import PickStatus, RegistrationStatus
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> "RegistrationQuerySet":
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def for_email(self, conference, email: str) -> "RegistrationQuerySet":
+        return self.filter(conference=conference, email__iexact=email.strip())
+
+
+class ForumPickQuerySet(models.QuerySet):
+    def seated(self) -> "ForumPickQuerySet":
+        return self.filter(status=PickStatus.SEATED)
+
+    def waiting(self) -> "ForumPickQuerySet":
+        return self.filter(status=PickStatus.WAITING)
+
+    def live(self) -> "ForumPickQuerySet":
+        return self.filter(status__in=[PickStatus.SEATED, PickStatus.WAITING])
+
+    def queue(self) -> "ForumPickQuerySet":
+        """Waiting picks in the order they are served."""
+        return self.waiting().order_by("picked_at", "pk")
+
+    def with_queue_position(self) -> "ForumPickQuerySet":
+        """Annotate waiting picks with their 1-based position on their forum's waiting list."""
+        from registration.models import ForumPick
+
+        ahead = (
+            ForumPick.objects.filter(
+                forum=OuterRef("forum"),
+                status=PickStatus.WAITING,
+                picked_at__lt=OuterRef("picked_at"),
+            )
+            .order_by()
+            .values("forum")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(queue_ahead=Coalesce(Subquery(ahead), 0))
+
+
+def with_seat_counts(forums: models.QuerySet) -> models.QuerySet:
+    """Annotate forums with ``seated_count`` and ``waiting_count`` (one query for the list)."""
+    return forums.annotate(
+        seated_count=Count("picks", filter=Q(picks__status=PickStatus.SEATED), distinct=True),
+        waiting_count=Count("picks", filter=Q(picks__status=PickStatus.WAITING), distinct=True),
+    )
