@@ -24,6 +24,7 @@ migrate: install
 
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo --organizer
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo_attendees
 
 run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -5,6 +5,7 @@ SECRET_KEY is required and DATABASE_URL / REDIS_URL point at PostgreSQL and Redi
 See the table in README.md.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "post_office",
     "agenda",
     "registration",
 ]
@@ -179,6 +181,23 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "GOTC <noreply@gotc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Attendee emails go through django-post-office's queue (rows written in the same transaction
+# as the registration). "immediate": try to send right after commit (failures stay queued for
+# the worker); "worker": only `manage.py mail_worker` sends.
+EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "immediate" if DEBUG else "worker")
+if EMAIL_DELIVERY not in {"immediate", "worker"}:
+    raise ImproperlyConfigured("EMAIL_DELIVERY must be 'immediate' or 'worker'.")
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": int(os.environ.get("EMAIL_MAX_RETRIES", "8")),
+    "RETRY_INTERVAL": dt.timedelta(minutes=int(os.environ.get("EMAIL_RETRY_MINUTES", "5"))),
+    "MESSAGE_ID_ENABLED": True,
+    "LOG_LEVEL": 1,
+}
+# Base of absolute links in emails (manage link): the public address of the site.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Domain used in calendar UIDs so they stay stable across hosts and deploys.
 ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "gotc.example.org")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("registration.urls")),
     path("editions/<slug:conference>/", include(program_patterns, namespace="edition")),
     path("", include(program_patterns, namespace="agenda")),
 ]

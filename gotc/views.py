@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from agenda.models import Forum
 from agenda.views import build_days, get_conference
+from registration.queries import with_seat_counts
 
 
 def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
@@ -19,12 +20,18 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         # A fresh install: say so instead of a bare 404.
         return render(request, "home_empty.html")
     forums = list(
-        Forum.objects.filter(conference=conf).select_related("room").order_by("starts_at", "position")
+        with_seat_counts(Forum.objects.filter(conference=conf))
+        .select_related("room")
+        .order_by("starts_at", "position")
     )
     return render(
         request,
         "home.html",
-        {"conference": conf, "days": build_days(conf, forums), "forum_count": len(forums)},
+        {
+            "conference": conf,
+            "days": build_days(conf, forums),
+            "registration_open": conf.is_current and conf.registration_is_open(),
+        },
     )
 
 

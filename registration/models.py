@@ -144,3 +144,15 @@ class ForumPick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.full_name} — {self.forum} ({self.get_status_display()})"
+
+    @property
+    def is_seated(self) -> bool:
+        return self.status == PickStatus.SEATED
+
+    @property
+    def queue_position(self) -> int | None:
+        """1-based place on the waiting list (from ``with_queue_position``)."""
+        ahead = getattr(self, "queue_ahead", None)
+        if self.status != PickStatus.WAITING or ahead is None:
+            return None
+        return ahead + 1

@@ -53,3 +53,13 @@ def with_seat_counts(forums: models.QuerySet) -> models.QuerySet:
         seated_count=Count("picks", filter=Q(picks__status=PickStatus.SEATED), distinct=True),
         waiting_count=Count("picks", filter=Q(picks__status=PickStatus.WAITING), distinct=True),
     )
+
+
+def picks_for_display(registration) -> list:
+    """An attendee's seated and waiting picks in time order, with waiting-list positions."""
+    return list(
+        registration.picks.live()
+        .select_related("forum", "forum__room")
+        .with_queue_position()
+        .order_by("forum__starts_at", "forum__position")
+    )

@@ -1,0 +1,198 @@
+"""Attendee forms. Rules are checked by registration.services; forms only report them early."""
+
+from itertools import groupby
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Conference, Forum
+from registration import services
+from registration.enums import Language
+from registration.models import phone_validator
+from registration.queries import with_seat_counts
+
+
+class ForumPicksField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("One of the forums you picked is not on this conference's program."),
+        "invalid_pk_value": _("One of the forums you picked is not on this conference's program."),
+    }
+
+
+class ForumPicksMixin:
+    """Forum picks grouped by time slot, each with seats left; overlap reported by services."""
+
+    conference: Conference
+
+    def _setup_picks(self, conference: Conference, current: dict[int, str] | None = None) -> None:
+        self.conference = conference
+        self.current_picks = current or {}
+        queryset = with_seat_counts(
+            Forum.objects.filter(conference=conference).select_related("room")
+        ).order_by("starts_at", "ends_at", "position", "pk")
+        self.fields["forums"].queryset = queryset
+        self._forum_list = None
+
+    def forum_slots(self) -> list[dict]:
+        """[{"starts_at", "ends_at", "forums": [{forum, checked, status}]}] for the template."""
+        if self._forum_list is None:
+            self._forum_list = list(self.fields["forums"].queryset)
+        if self.is_bound:
+            chosen = {str(value) for value in self.data.getlist("forums")}
+        else:
+            chosen = {str(pk) for pk in self.initial.get("forums", [])}
+        tz = self.conference.tzinfo
+        slots = []
+        for (start, end), forums in groupby(
+            self._forum_list, key=lambda f: (f.starts_at, f.ends_at)
+        ):
+            slots.append(
+                {
+                    "starts_at": start.astimezone(tz),
+                    "ends_at": end.astimezone(tz),
+                    "forums": [
+                        {
+                            "forum": forum,
+                            "checked": str(forum.pk) in chosen,
+                            "mine": self.current_picks.get(forum.pk),
+                        }
+                        for forum in forums
+                    ],
+                }
+            )
+        return slots
+
+    def clean_forums(self):
+        forums = list(self.cleaned_data["forums"])
+        try:
+            services.check_picks(self.conference, forums)
+        except services.InvalidPick as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return forums
+
+
+class RegistrationForm(ForumPicksMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("As it should appear on your badge, in any script (e.g. 张伟 or Jane Doe)."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send your ticket and your private link here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organization = forms.CharField(
+        label=_("Organization"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=30,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    language = forms.ChoiceField(label=_("Preferred language for emails"), choices=Language.choices)
+    forums = ForumPicksField(
+        queryset=Forum.objects.none(),
+        label=_("Forums"),
+        error_messages={"required": _("Pick at least one forum you will attend.")},
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please accept the privacy notice to register.")},
+    )
+    newsletter = forms.BooleanField(
+        label=_("Send me news about future GOTC conferences (optional)"), required=False
+    )
+    # Honeypot: hidden from people by CSS and from screen readers; bots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_picks(conference)
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}" target="_blank">{}</a>',
+            _("I have read and accept the"),
+            reverse("registration:privacy"),
+            _("privacy notice"),
+        )
+        self.details_helper = FormHelper()
+        self.details_helper.form_tag = False
+        self.details_helper.disable_csrf = True
+        self.details_helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                "full_name",
+                "email",
+                Row(
+                    Column("organization", css_class="col-md-6"),
+                    Column("job_title", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("phone", css_class="col-md-6"), Column("language", css_class="col-md-6")
+                ),
+            )
+        )
+        self.consent_helper = FormHelper()
+        self.consent_helper.form_tag = False
+        self.consent_helper.disable_csrf = True
+        self.consent_helper.layout = Layout(Fieldset(_("Privacy"), "consent", "newsletter"))
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def attendee_data(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "full_name",
+                "email",
+                "organization",
+                "job_title",
+                "phone",
+                "language",
+                "newsletter",
+            )
+        }
+
+
+class ChangePicksForm(ForumPicksMixin, forms.Form):
+    forums = ForumPicksField(
+        queryset=Forum.objects.none(),
+        label=_("Forums"),
+        required=False,
+    )
+
+    def __init__(self, *args, registration, **kwargs):
+        live = {pick.forum_id: pick.status for pick in registration.picks.live()}
+        kwargs.setdefault("initial", {"forums": list(live)})
+        super().__init__(*args, **kwargs)
+        self._setup_picks(registration.conference, current=live)

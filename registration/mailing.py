@@ -1,0 +1,92 @@
+"""Attendee emails: rendered in the attendee's language, queued in the caller's transaction.
+
+The queue is django-post-office's Email table (a transactional outbox): the row commits with
+the registration or not at all. Delivery happens after commit, either straight away
+(EMAIL_DELIVERY=immediate, the default for `make run`) or by the worker
+(`manage.py mail_worker`), which retries failed sends (POST_OFFICE MAX_RETRIES).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from post_office.models import PRIORITY, STATUS, Email
+
+from registration.tickets import qr_png_data_uri
+
+logger = logging.getLogger(__name__)
+
+KINDS = {"confirmation", "change", "cancellation", "promotion", "already_registered"}
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
+    """(subject, text, html) for one email, in the attendee's language."""
+    from registration.queries import picks_for_display
+
+    conference = registration.conference
+    with translation.override(registration.language), timezone.override(conference.tzinfo):
+        context = {
+            "registration": registration,
+            "conference": conference,
+            "picks": picks_for_display(registration),
+            "manage_url": absolute_url(
+                reverse("registration:manage", kwargs={"token": registration.manage_token})
+            ),
+            "register_url": absolute_url(reverse("registration:register")),
+            "qr_data_uri": qr_png_data_uri(registration.ticket_code),
+            **extra,
+        }
+        subject = render_to_string(f"registration/emails/{kind}_subject.txt", context)
+        text = render_to_string(f"registration/emails/{kind}.txt", context)
+        html = render_to_string(f"registration/emails/{kind}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def queue(registration, kind: str, **extra) -> Email:
+    """Queue one email in the current transaction; deliver after commit when configured."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown email kind {kind!r}")
+    subject, text, html = render_email(registration, kind, **extra)
+    email = Email.objects.create(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[registration.email],
+        subject=subject,
+        message=text,
+        html_message=html,
+        status=STATUS.queued,
+        priority=PRIORITY.medium,
+    )
+    if settings.EMAIL_DELIVERY == "immediate":
+        transaction.on_commit(lambda: deliver([email.pk]))
+    return email
+
+
+def deliver(email_ids: list[int]) -> int:
+    """Try to send queued emails now. A failure leaves them queued for the worker's retry and
+    never raises: the attendee's data is already saved. Returns how many were sent."""
+    sent = 0
+    retry_at = timezone.now() + settings.POST_OFFICE.get("RETRY_INTERVAL", timedelta(minutes=5))
+    for email in Email.objects.filter(
+        pk__in=email_ids, status__in=[STATUS.queued, STATUS.requeued]
+    ):
+        try:
+            email.dispatch(commit=False)
+        except Exception:  # noqa: BLE001 - any backend failure: leave it to the worker
+            logger.warning("Email %s could not be sent now; the worker will retry.", email.pk)
+            Email.objects.filter(pk=email.pk).update(
+                status=STATUS.requeued,
+                scheduled_time=retry_at,
+                number_of_retries=(email.number_of_retries or 0) + 1,
+            )
+        else:
+            Email.objects.filter(pk=email.pk).update(status=STATUS.sent)
+            sent += 1
+    return sent

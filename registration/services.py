@@ -1,0 +1,407 @@
+"""Every write that enforces a registration rule lives here (DESIGN.md, "Rules that must hold").
+
+1. Seated picks of a forum never exceed its capacity; registrations never exceed the
+   conference's capacity.
+2. An attendee is never seated in two forums that overlap in time (one registration may not
+   even pick two overlapping forums).
+3. When a seat frees (cancel, change of picks, capacity raised) the first waiting pick that
+   fits is seated at once, and that attendee is emailed.
+4. Registering (and changing picks) is possible only inside the window of a published
+   conference.
+5. Nothing an attendee submitted is lost: emails are queued in the same transaction and
+   delivered after commit; a failing mail server delays them, never the save.
+
+Each public function is one transaction. Capacity is consumed under locks taken in a stable
+order: the conference row (registrations), then forum rows in id order. PostgreSQL takes
+``SELECT ... FOR UPDATE``; SQLite serialises writers itself (``transaction_mode=IMMEDIATE``).
+"""
+
+import hmac
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import Conference, Forum
+from registration import mailing
+from registration.enums import PickStatus, RegistrationStatus
+from registration.models import ForumPick, Registration, new_manage_token
+
+
+class RegistrationError(Exception):
+    """A rule said no. ``field`` names the form field the message belongs to, if any."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class ConferenceFull(RegistrationError):
+    pass
+
+
+class InvalidPick(RegistrationError):
+    field = "forums"
+
+
+class OverlappingPicks(InvalidPick):
+    pass
+
+
+class NotActive(RegistrationError):
+    pass
+
+
+@dataclass
+class RegistrationOutcome:
+    """What ``register`` did. ``registration`` is None when the email was already registered:
+    callers must show the same page either way (no email enumeration)."""
+
+    registration: Registration | None
+    seated: list[Forum] = field(default_factory=list)
+    waiting: list[Forum] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        return self.registration is not None
+
+
+@dataclass
+class PickChanges:
+    added_seated: list[Forum] = field(default_factory=list)
+    added_waiting: list[Forum] = field(default_factory=list)
+    removed: list[Forum] = field(default_factory=list)
+    promoted: list[ForumPick] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added_seated or self.added_waiting or self.removed)
+
+
+# --- checks (pure; also used by forms to report early) ----------------------------------------
+
+
+def check_window(conference: Conference, now: datetime | None = None) -> None:
+    """Raise RegistrationClosed unless the conference is published and its window is open."""
+    if not conference.registration_is_open(now):
+        raise RegistrationClosed(
+            _("Registration for %(conference)s is closed.") % {"conference": conference.name}
+        )
+
+
+def check_picks(conference: Conference, forums: Sequence[Forum]) -> None:
+    """Raise InvalidPick for a forum of another conference and OverlappingPicks for two
+    picked forums that overlap in time (the message names both)."""
+    for forum in forums:
+        if forum.conference_id != conference.pk:
+            raise InvalidPick(
+                _("“%(forum)s” is not part of this conference.") % {"forum": forum.title}
+            )
+    ordered = sorted(forums, key=lambda f: (f.starts_at, f.pk))
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1 :]:
+            if second.starts_at >= first.ends_at:
+                break
+            raise OverlappingPicks(
+                _("“%(first)s” and “%(second)s” take place at the same time: pick one of them.")
+                % {"first": first.title, "second": second.title}
+            )
+
+
+def find_manageable(token: str) -> Registration | None:
+    """The registration a secret manage link belongs to, compared in constant time."""
+    if not token or len(token) > 64:
+        return None
+    registration = (
+        Registration.objects.select_related("conference").filter(manage_token=token).first()
+    )
+    if registration is None or not hmac.compare_digest(registration.manage_token, token):
+        return None
+    return registration
+
+
+# --- locking and seat accounting --------------------------------------------------------------
+
+
+def _lock_forums(forum_ids: Iterable[int]) -> dict[int, Forum]:
+    ids = sorted(set(forum_ids))
+    if not ids:
+        return {}
+    forums = Forum.objects.select_for_update().select_related("conference").filter(pk__in=ids)
+    return {forum.pk: forum for forum in forums.order_by("pk")}
+
+
+def _seated_counts(forum_ids: Iterable[int]) -> dict[int, int]:
+    rows = (
+        ForumPick.objects.filter(forum_id__in=list(forum_ids), status=PickStatus.SEATED)
+        .values("forum_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["forum_id"]: row["n"] for row in rows}
+
+
+def _place(
+    registration: Registration, forums: Sequence[Forum], locked: dict[int, Forum], now: datetime
+) -> tuple[list[Forum], list[Forum]]:
+    """Seat each forum that has room, wait-list the others (forums must be locked)."""
+    seated_counts = _seated_counts(forum.pk for forum in forums)
+    seated, waiting, picks = [], [], []
+    for forum in sorted(forums, key=lambda f: f.starts_at):
+        capacity = locked[forum.pk].capacity or 0
+        if seated_counts.get(forum.pk, 0) < capacity:
+            seated.append(forum)
+            status, seated_at = PickStatus.SEATED, now
+        else:
+            waiting.append(forum)
+            status, seated_at = PickStatus.WAITING, None
+        picks.append(
+            ForumPick(
+                registration=registration,
+                forum=forum,
+                status=status,
+                picked_at=now,
+                seated_at=seated_at,
+            )
+        )
+    # A forum picked before (and released) keeps its row: upsert on (registration, forum).
+    ForumPick.objects.bulk_create(
+        picks,
+        update_conflicts=True,
+        unique_fields=["registration", "forum"],
+        update_fields=["status", "picked_at", "seated_at", "updated_at"],
+    )
+    return seated, waiting
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def register(
+    *,
+    conference: Conference,
+    data: dict,
+    forums: Sequence[Forum],
+    now: datetime | None = None,
+    notify: bool = True,
+) -> RegistrationOutcome:
+    """Register an attendee and place their forum picks (seated or waiting).
+
+    ``data`` holds the attendee fields (full_name, email, organization, job_title, phone,
+    language, newsletter). An email that already has an active registration for this
+    conference creates nothing: its owner is emailed their existing manage link and the
+    outcome has ``registration=None``. A cancelled registration with the same email is
+    reactivated. ``notify=False`` (demo data, imports) queues no confirmation email. Raises RegistrationClosed, ConferenceFull, InvalidPick, OverlappingPicks.
+    """
+    now = now or timezone.now()
+    forums = list(forums)
+    check_window(conference, now)
+    check_picks(conference, forums)
+    email = data["email"].strip()
+    with transaction.atomic():
+        # Lock order: conference, then forums by id.
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        check_window(conference, now)
+        existing = Registration.objects.for_email(conference, email).order_by("-created_at")
+        existing = list(existing[:5])
+        active = next((r for r in existing if r.is_active), None)
+        if active is not None:
+            if notify:
+                mailing.queue(active, "already_registered")
+            return RegistrationOutcome(registration=None)
+        if conference.capacity is not None:
+            confirmed = Registration.objects.filter(conference=conference).active().count()
+            if confirmed >= conference.capacity:
+                raise ConferenceFull(
+                    _("%(conference)s is fully booked: no more registrations are possible.")
+                    % {"conference": conference.name}
+                )
+        locked = _lock_forums(forum.pk for forum in forums)
+        fields = {
+            name: data.get(name, default)
+            for name, default in (
+                ("full_name", ""),
+                ("organization", ""),
+                ("job_title", ""),
+                ("phone", ""),
+                ("language", "en"),
+                ("newsletter", False),
+            )
+        }
+        if existing:
+            # Reactivation: the same person comes back after cancelling.
+            registration = existing[0]
+            for name, value in fields.items():
+                setattr(registration, name, value)
+            registration.email = email
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.cancelled_at = None
+            registration.consent_at = now
+            registration.manage_token = new_manage_token()
+            registration.save()
+        else:
+            registration = Registration.objects.create(
+                conference=conference, email=email, consent_at=now, **fields
+            )
+        seated, waiting = _place(registration, forums, locked, now)
+        if notify:
+            mailing.queue(registration, "confirmation")
+    return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
+
+
+def change_picks(
+    *, registration: Registration, forums: Sequence[Forum], now: datetime | None = None
+) -> PickChanges:
+    """Replace an attendee's picks: keep unchanged ones (and their place), release dropped
+    ones (promoting the next waiting attendee), seat or wait-list new ones.
+
+    Raises NotActive for a cancelled registration, RegistrationClosed outside the window,
+    InvalidPick / OverlappingPicks for a bad selection.
+    """
+    now = now or timezone.now()
+    forums = list(forums)
+    conference = registration.conference
+    if not registration.is_active:
+        raise NotActive(_("This registration is cancelled."))
+    check_window(conference, now)
+    check_picks(conference, forums)
+    changes = PickChanges()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_active:
+            raise NotActive(_("This registration is cancelled."))
+        current = {pick.forum_id: pick for pick in registration.picks.live()}
+        wanted = {forum.pk: forum for forum in forums}
+        locked = _lock_forums(set(current) | set(wanted))
+        dropped = [pick for forum_id, pick in current.items() if forum_id not in wanted]
+        freed = [pick.forum_id for pick in dropped if pick.status == PickStatus.SEATED]
+        if dropped:
+            ForumPick.objects.filter(pk__in=[pick.pk for pick in dropped]).update(
+                status=PickStatus.RELEASED, seated_at=None, updated_at=now
+            )
+            changes.removed = [locked[pick.forum_id] for pick in dropped]
+        new = [forum for forum_id, forum in wanted.items() if forum_id not in current]
+        if new:
+            changes.added_seated, changes.added_waiting = _place(registration, new, locked, now)
+        if freed:
+            changes.promoted = _promote_locked(locked, freed, now)
+        if changes.changed:
+            mailing.queue(registration, "change")
+    return changes
+
+
+def leave_waiting_list(*, registration: Registration, forum: Forum) -> bool:
+    """Drop a waiting pick. Returns False when there was none (nothing changes)."""
+    with transaction.atomic():
+        updated = ForumPick.objects.filter(
+            registration=registration, forum=forum, status=PickStatus.WAITING
+        ).update(status=PickStatus.RELEASED, updated_at=timezone.now())
+        if updated:
+            mailing.queue(registration, "change")
+    return bool(updated)
+
+
+def cancel_registration(
+    *, registration: Registration, now: datetime | None = None
+) -> list[ForumPick]:
+    """Cancel (never delete) a registration, release its picks and promote from the waiting
+    lists of the forums it leaves. Idempotent. Returns the picks promoted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_active:
+            return []
+        live = list(registration.picks.live())
+        locked = _lock_forums(pick.forum_id for pick in live)
+        freed = [pick.forum_id for pick in live if pick.status == PickStatus.SEATED]
+        ForumPick.objects.filter(pk__in=[pick.pk for pick in live]).update(
+            status=PickStatus.RELEASED, seated_at=None, updated_at=now
+        )
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        mailing.queue(registration, "cancellation")
+        return _promote_locked(locked, freed, now)
+
+
+def promote_waiting(
+    *, forums: Iterable[Forum | int], now: datetime | None = None
+) -> list[ForumPick]:
+    """Seat waiting attendees wherever seats are free (after a capacity raise, say).
+
+    Serves each forum's waiting list in the order the picks were made, skipping a pick that
+    would overlap a forum its attendee is already seated in. Each promoted attendee is emailed.
+    """
+    now = now or timezone.now()
+    ids = [forum if isinstance(forum, int) else forum.pk for forum in forums]
+    with transaction.atomic():
+        locked = _lock_forums(ids)
+        return _promote_locked(locked, list(locked), now)
+
+
+def _promote_locked(
+    locked: dict[int, Forum], forum_ids: Iterable[int], now: datetime
+) -> list[ForumPick]:
+    forum_ids = sorted(set(forum_ids))
+    if not forum_ids:
+        return []
+    counts = _seated_counts(forum_ids)
+    promoted: list[ForumPick] = []
+    for forum_id in forum_ids:
+        forum = locked[forum_id]
+        free = (forum.capacity or 0) - counts.get(forum_id, 0)
+        if free <= 0:
+            continue
+        queue = (
+            ForumPick.objects.queue()
+            .filter(forum_id=forum_id, registration__status=RegistrationStatus.CONFIRMED)
+            .select_related("registration", "forum")
+        )
+        for pick in list(queue):
+            if free <= 0:
+                break
+            clash = (
+                ForumPick.objects.seated()
+                .filter(
+                    registration_id=pick.registration_id,
+                    forum__starts_at__lt=forum.ends_at,
+                    forum__ends_at__gt=forum.starts_at,
+                )
+                .exists()
+            )
+            if clash:
+                continue
+            pick.status = PickStatus.SEATED
+            pick.seated_at = now
+            pick.save(update_fields=["status", "seated_at", "updated_at"])
+            mailing.queue(pick.registration, "promotion", forum=forum)
+            promoted.append(pick)
+            free -= 1
+    return promoted
+
+
+def resend_confirmation(*, registration: Registration) -> None:
+    """Queue the confirmation email again (ticket, picks, manage link)."""
+    with transaction.atomic():
+        mailing.queue(registration, "confirmation" if registration.is_active else "cancellation")
+
+
+def revoke_manage_link(*, registration: Registration) -> Registration:
+    """Issue a new secret manage link (the old one stops working) and email it."""
+    with transaction.atomic():
+        registration.manage_token = new_manage_token()
+        registration.save(update_fields=["manage_token", "updated_at"])
+        mailing.queue(registration, "confirmation" if registration.is_active else "cancellation")
+    return registration

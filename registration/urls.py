@@ -1,0 +1,15 @@
+from django.urls import path
+
+from registration import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/done/", views.done, name="done"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("r/<str:token>/", views.manage, name="manage"),
+    path("r/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("r/<str:token>/leave/<int:forum_id>/", views.leave_waiting_list, name="leave"),
+    path("r/<str:token>/calendar.ics", views.calendar, name="calendar"),
+]

@@ -1,0 +1,228 @@
+"""Attendee pages: register, done, the private manage page (ticket, picks, cancel)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agenda.calendars import finish, forum_event, new_calendar
+from agenda.models import Forum
+from agenda.templatetags.program import program_reverse
+from agenda.views import get_conference
+from registration import services
+from registration.enums import Language
+from registration.forms import ChangePicksForm, RegistrationForm
+from registration.models import Registration
+from registration.queries import picks_for_display
+from registration.tickets import qr_svg
+
+DONE_SESSION_KEY = "registration_done"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages behind a secret link: never cached, never indexed, never leaked as a referrer."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _default_language() -> str:
+    language = (get_language() or "en").lower()
+    return Language.CHINESE if language.startswith("zh") else Language.ENGLISH
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    conference = get_conference(request)
+    if not conference.registration_is_open():
+        return _closed(request, conference)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, conference=conference)
+        if form.is_valid():
+            if form.is_bot:
+                # Silently drop: the bot sees the same page a person would.
+                request.session[DONE_SESSION_KEY] = _done_summary(form, None)
+                return redirect("registration:done")
+            try:
+                outcome = services.register(
+                    conference=conference,
+                    data=form.attendee_data(),
+                    forums=form.cleaned_data["forums"],
+                )
+            except services.RegistrationClosed:
+                return _closed(request, conference)
+            except services.RegistrationError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                request.session[DONE_SESSION_KEY] = _done_summary(form, outcome)
+                return redirect("registration:done")
+    else:
+        form = RegistrationForm(conference=conference, initial={"language": _default_language()})
+    return render(
+        request,
+        "registration/register.html",
+        {"conference": conference, "form": form, "nav": "register"},
+    )
+
+
+def _closed(request: HttpRequest, conference) -> HttpResponse:
+    opens = conference.registration_opens
+    return render(
+        request,
+        "registration/closed.html",
+        {"conference": conference, "opens_later": bool(opens and timezone.now() < opens)},
+    )
+
+
+def _done_summary(form: RegistrationForm, outcome: services.RegistrationOutcome | None) -> dict:
+    """What the done page shows. It reads the same whether the email was new or already
+    registered (no enumeration): picks as placed, or as they would be placed right now."""
+    forums = form.cleaned_data["forums"]
+    if outcome is not None and outcome.created:
+        seated = {forum.pk for forum in outcome.seated}
+    else:
+        seated = {forum.pk for forum in forums if not forum.is_full}
+    return {
+        "email": form.cleaned_data["email"],
+        "name": form.cleaned_data["full_name"],
+        "picks": [
+            {"forum": forum.pk, "seated": forum.pk in seated}
+            for forum in sorted(forums, key=lambda f: f.starts_at)
+        ],
+    }
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    summary = request.session.get(DONE_SESSION_KEY)
+    if not summary:
+        return redirect("registration:register")
+    conference = get_conference(request)
+    forums = (
+        Forum.objects.filter(conference=conference)
+        .select_related("room")
+        .in_bulk([pick["forum"] for pick in summary["picks"]])
+    )
+    picks = [
+        {"forum": forums[pick["forum"]], "seated": pick["seated"]}
+        for pick in summary["picks"]
+        if pick["forum"] in forums
+    ]
+    return _private(
+        render(
+            request,
+            "registration/done.html",
+            {"conference": conference, "summary": summary, "picks": picks, "nav": "register"},
+        )
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    conference = get_conference(request)
+    return render(request, "registration/privacy.html", {"conference": conference})
+
+
+def _manageable(token: str) -> Registration:
+    registration = services.find_manageable(token)
+    if registration is None:
+        raise Http404("Unknown link")
+    timezone.activate(registration.conference.tzinfo)
+    registration.conference.is_current = False
+    return registration
+
+
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _manageable(token)
+    conference = registration.conference
+    form = None
+    if registration.is_active:
+        if request.method == "POST":
+            form = ChangePicksForm(request.POST, registration=registration)
+            if form.is_valid():
+                try:
+                    changes = services.change_picks(
+                        registration=registration, forums=form.cleaned_data["forums"]
+                    )
+                except services.RegistrationError as exc:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    if changes.changed:
+                        messages.success(
+                            request, _("Your forums are updated. We have sent you an email.")
+                        )
+                    else:
+                        messages.info(request, _("Nothing changed."))
+                    return redirect("registration:manage", token=token)
+        else:
+            form = ChangePicksForm(registration=registration)
+    context = {
+        "conference": conference,
+        "registration": registration,
+        "picks": picks_for_display(registration),
+        "form": form,
+        "can_change": registration.is_active and conference.registration_is_open(),
+        "qr": qr_svg(
+            registration.ticket_code,
+            title=_("Ticket %(code)s") % {"code": registration.ticket_display},
+        ),
+        "home_url": program_reverse(conference, "home"),
+    }
+    return _private(render(request, "registration/manage.html", context))
+
+
+@require_POST
+def leave_waiting_list(request: HttpRequest, token: str, forum_id: int) -> HttpResponse:
+    registration = _manageable(token)
+    forum = get_object_or_404(Forum, pk=forum_id, conference=registration.conference)
+    if services.leave_waiting_list(registration=registration, forum=forum):
+        messages.success(
+            request, _("You have left the waiting list of “%(forum)s”.") % {"forum": forum.title}
+        )
+    else:
+        messages.info(
+            request, _("You were not on the waiting list of “%(forum)s”.") % {"forum": forum.title}
+        )
+    return redirect("registration:manage", token=token)
+
+
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _manageable(token)
+    if request.method == "POST":
+        services.cancel_registration(registration=registration)
+        messages.success(request, _("Your registration is cancelled. We have sent you an email."))
+        return redirect("registration:manage", token=token)
+    return _private(
+        render(
+            request,
+            "registration/cancel.html",
+            {
+                "conference": registration.conference,
+                "registration": registration,
+                "picks": picks_for_display(registration),
+            },
+        )
+    )
+
+
+def calendar(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _manageable(token)
+    conference = registration.conference
+    forums = (
+        Forum.objects.filter(picks__registration=registration, picks__status="seated")
+        .for_program()
+        .order_by("starts_at")
+    )
+    cal = new_calendar(conference, f"{conference.name}: {registration.full_name}")
+    events = [
+        forum_event(
+            conference,
+            forum,
+            request.build_absolute_uri(program_reverse(conference, "forum", forum.slug)),
+        )
+        for forum in forums
+    ]
+    response = HttpResponse(finish(cal, events), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{conference.slug}-my-forums.ics"'
+    return _private(response)
