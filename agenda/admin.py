@@ -1,6 +1,7 @@
 """Admin for organizers: the whole program, with links to the public pages."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +142,9 @@ class SpeakerAdmin(PublicPageMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "organization", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
+    # Organizers paste "github.com/name": read it as https (Django 6's default; saying so now
+    # also silences Django 5's deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("conference").annotate(

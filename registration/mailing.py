@@ -79,7 +79,7 @@ def deliver(email_ids: list[int]) -> int:
     ):
         try:
             email.dispatch(commit=False)
-        except Exception:  # noqa: BLE001 - any backend failure: leave it to the worker
+        except Exception:
             logger.warning("Email %s could not be sent now; the worker will retry.", email.pk)
             Email.objects.filter(pk=email.pk).update(
                 status=STATUS.requeued,

@@ -203,7 +203,8 @@ def register(
     language, newsletter). An email that already has an active registration for this
     conference creates nothing: its owner is emailed their existing manage link and the
     outcome has ``registration=None``. A cancelled registration with the same email is
-    reactivated. ``notify=False`` (demo data, imports) queues no confirmation email. Raises RegistrationClosed, ConferenceFull, InvalidPick, OverlappingPicks.
+    reactivated. ``notify=False`` (demo data, imports) queues no confirmation email.
+    Raises RegistrationClosed, ConferenceFull, InvalidPick, OverlappingPicks.
     """
     now = now or timezone.now()
     forums = list(forums)
