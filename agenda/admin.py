@@ -28,8 +28,15 @@ class RoomInline(admin.TabularInline):
 @admin.register(Conference)
 class ConferenceAdmin(PublicPageMixin, admin.ModelAdmin):
     list_display = [
-        "name", "slug", "start_date", "end_date", "venue", "is_published",
-        "registration_opens", "registration_closes", "public_link",
+        "name",
+        "slug",
+        "start_date",
+        "end_date",
+        "venue",
+        "is_published",
+        "registration_opens",
+        "registration_closes",
+        "public_link",
     ]
     list_filter = ["is_published"]
     search_fields = ["name", "slug", "venue"]
@@ -39,7 +46,10 @@ class ConferenceAdmin(PublicPageMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
-        (_("When and where"), {"fields": ["start_date", "end_date", "time_zone", "venue", "address"]}),
+        (
+            _("When and where"),
+            {"fields": ["start_date", "end_date", "time_zone", "venue", "address"]},
+        ),
         (_("Registration"), {"fields": ["registration_opens", "registration_closes", "capacity"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -54,8 +64,11 @@ class RoomAdmin(admin.ModelAdmin):
     ordering = ["conference", "position", "name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("conference").annotate(
-            forum_total=Count("forums")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("conference")
+            .annotate(forum_total=Count("forums"))
         )
 
     @admin.display(description=_("forums"), ordering="forum_total")
@@ -75,8 +88,16 @@ class TalkInline(admin.TabularInline):
 @admin.register(Forum)
 class ForumAdmin(PublicPageMixin, admin.ModelAdmin):
     list_display = [
-        "title", "kind", "conference", "room", "starts_at", "ends_at", "capacity",
-        "talk_count", "position", "public_link",
+        "title",
+        "kind",
+        "conference",
+        "room",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "talk_count",
+        "position",
+        "public_link",
     ]
     list_filter = ["conference", "kind", "room"]
     list_editable = ["position"]
@@ -88,15 +109,21 @@ class ForumAdmin(PublicPageMixin, admin.ModelAdmin):
     inlines = [TalkInline]
     fieldsets = [
         (None, {"fields": ["conference", "title", "slug", "kind", "description", "host"]}),
-        (_("Room and time"), {
-            "fields": ["room", "starts_at", "ends_at", "capacity", "position"],
-            "description": _("Times are in the server's time zone (TIME_ZONE)."),
-        }),
+        (
+            _("Room and time"),
+            {
+                "fields": ["room", "starts_at", "ends_at", "capacity", "position"],
+                "description": _("Times are in the server's time zone (TIME_ZONE)."),
+            },
+        ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("conference", "room").annotate(
-            talk_total=Count("talks", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("conference", "room")
+            .annotate(talk_total=Count("talks", distinct=True))
         )
 
     @admin.display(description=_("talks"), ordering="talk_total")
@@ -113,7 +140,15 @@ class TalkSpeakerInline(admin.TabularInline):
 
 @admin.register(Talk)
 class TalkAdmin(PublicPageMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "forum", "starts_at", "ends_at", "speaker_names", "public_link"]
+    list_display = [
+        "title",
+        "kind",
+        "forum",
+        "starts_at",
+        "ends_at",
+        "speaker_names",
+        "public_link",
+    ]
     list_filter = ["conference", "kind", "forum"]
     search_fields = ["title", "slug", "abstract", "speakers__name", "speakers__organization"]
     prepopulated_fields = {"slug": ["title"]}
@@ -125,7 +160,8 @@ class TalkAdmin(PublicPageMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .select_related("conference", "forum")
             .prefetch_related("speakers")
         )
@@ -147,8 +183,11 @@ class SpeakerAdmin(PublicPageMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("conference").annotate(
-            talk_total=Count("talks", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("conference")
+            .annotate(talk_total=Count("talks", distinct=True))
         )
 
     @admin.display(description=_("talks"), ordering="talk_total")

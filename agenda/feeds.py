@@ -108,4 +108,3 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
         ],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-

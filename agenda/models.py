@@ -178,6 +178,11 @@ class Forum(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.capacity is None and self.room_id:
+            self.capacity = self.room.seats
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse(
             "edition:forum", kwargs={"conference": self.conference.slug, "slug": self.slug}
@@ -188,12 +193,16 @@ class Forum(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors.setdefault("ends_at", []).append(_("A forum must end after it starts."))
         conference = self.conference if self.conference_id else None
-        if conference and self.starts_at and self.ends_at:
-            if self.starts_at < conference.starts_at or self.ends_at > conference.ends_at:
-                errors.setdefault("starts_at", []).append(
-                    _("A forum must take place between %(first)s and %(last)s.")
-                    % {"first": conference.start_date, "last": conference.end_date}
-                )
+        if (
+            conference
+            and self.starts_at
+            and self.ends_at
+            and (self.starts_at < conference.starts_at or self.ends_at > conference.ends_at)
+        ):
+            errors.setdefault("starts_at", []).append(
+                _("A forum must take place between %(first)s and %(last)s.")
+                % {"first": conference.start_date, "last": conference.end_date}
+            )
         room = self.room if self.room_id else None
         if room and conference and room.conference_id != conference.pk:
             errors.setdefault("room", []).append(_("This room belongs to another conference."))
@@ -212,11 +221,6 @@ class Forum(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        if self.capacity is None and self.room_id:
-            self.capacity = self.room.seats
-        super().save(*args, **kwargs)
 
     @property
     def seats_left(self) -> int | None:
@@ -321,6 +325,10 @@ class Talk(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.conference_id = self.forum.conference_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse(
             "edition:talk", kwargs={"conference": self.conference.slug, "slug": self.slug}
@@ -357,10 +365,6 @@ class Talk(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        self.conference_id = self.forum.conference_id
-        super().save(*args, **kwargs)
 
     @property
     def ordered_speakers(self) -> list["Speaker"]:

@@ -93,9 +93,7 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     if kind:
         forums = forums.filter(kind=kind)
     forums = list(forums)
-    present_kinds = (
-        Forum.objects.filter(conference=conf).values_list("kind", flat=True).distinct()
-    )
+    present_kinds = Forum.objects.filter(conference=conf).values_list("kind", flat=True).distinct()
     kinds = [(value, label) for value, label in ForumKind.choices if value in set(present_kinds)]
     return render(
         request,
@@ -111,9 +109,7 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
 
 def forum_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    forum = get_object_or_404(
-        Forum.objects.filter(conference=conf).for_program(), slug=slug
-    )
+    forum = get_object_or_404(Forum.objects.filter(conference=conf).for_program(), slug=slug)
     return render(request, "agenda/forum_detail.html", {"conference": conf, "forum": forum})
 
 
@@ -134,9 +130,7 @@ def _talks_prefetch() -> Prefetch:
 def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     speakers = Speaker.objects.filter(conference=conf).prefetch_related(_talks_prefetch())
-    return render(
-        request, "agenda/speaker_list.html", {"conference": conf, "speakers": speakers}
-    )
+    return render(request, "agenda/speaker_list.html", {"conference": conf, "speakers": speakers})
 
 
 def speaker_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
