@@ -17,7 +17,16 @@ def program_reverse(conference, name: str, *args) -> str:
 
 @register.simple_tag(takes_context=True)
 def program_url(context, name: str, *args) -> str:
-    return program_reverse(context["conference"], name, *args)
+    """A program URL for the page's conference, or the site root's when there is none.
+
+    Pages without a conference (error pages, an empty site) must not use
+    ``{% url 'agenda:home' %}``: under /editions/<slug>/ Django resolves the ``agenda`` app
+    namespace to the ``edition`` instance the request came through, which needs a slug.
+    """
+    conference = context.get("conference")
+    if conference is None:
+        return reverse(f"agenda:{name}", args=args)
+    return program_reverse(conference, name, *args)
 
 
 @register.filter
