@@ -93,8 +93,11 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     if kind:
         forums = forums.filter(kind=kind)
     forums = list(forums)
-    present_kinds = Forum.objects.filter(conference=conf).values_list("kind", flat=True).distinct()
-    kinds = [(value, label) for value, label in ForumKind.choices if value in set(present_kinds)]
+    # order_by(): the default ordering's columns would otherwise join the DISTINCT.
+    present_kinds = set(
+        Forum.objects.filter(conference=conf).order_by().values_list("kind", flat=True).distinct()
+    )
+    kinds = [(value, label) for value, label in ForumKind.choices if value in present_kinds]
     return render(
         request,
         "agenda/agenda.html",
