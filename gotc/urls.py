@@ -18,6 +18,7 @@ program_patterns = ([path("", views.home, name="home"), *agenda_patterns], "agen
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("staff/", include("registration.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("registration.urls")),
     path("editions/<slug:conference>/", include(program_patterns, namespace="edition")),

@@ -20,7 +20,14 @@ from registration.tickets import qr_png_data_uri
 
 logger = logging.getLogger(__name__)
 
-KINDS = {"confirmation", "change", "cancellation", "promotion", "already_registered"}
+KINDS = {
+    "confirmation",
+    "change",
+    "cancellation",
+    "promotion",
+    "already_registered",
+    "reconfirmation",
+}
 
 
 def absolute_url(path: str) -> str:
@@ -41,6 +48,9 @@ def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
                 reverse("registration:manage", kwargs={"token": registration.manage_token})
             ),
             "register_url": absolute_url(reverse("registration:register")),
+            "reconfirm_url": absolute_url(
+                reverse("registration:reconfirm", kwargs={"token": registration.manage_token})
+            ),
             "qr_data_uri": qr_png_data_uri(registration.ticket_code),
             **extra,
         }

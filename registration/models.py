@@ -77,6 +77,8 @@ class Registration(models.Model):
         verbose_name=_("checked in by"),
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    reconfirmation_sent_at = models.DateTimeField(_("“still coming?” sent"), null=True, blank=True)
+    reconfirmed_at = models.DateTimeField(_("confirmed still coming"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -156,3 +158,61 @@ class ForumPick(models.Model):
         if self.status != PickStatus.WAITING or ahead is None:
             return None
         return ahead + 1
+
+
+class ExportLog(models.Model):
+    """Who exported which attendee list, when, and how many rows (personal data leaves here)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="+", verbose_name=_("conference")
+    )
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forum"),
+    )
+    file_format = models.CharField(_("format"), max_length=10)
+    source = models.CharField(_("from"), max_length=20, default="staff")
+    filters = models.JSONField(_("filters"), default=dict)
+    columns = models.JSONField(_("columns"), default=list)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.file_format} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ExportPreference(models.Model):
+    """The export columns a staff member chose last time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_preference",
+        verbose_name=_("user"),
+    )
+    columns = models.JSONField(_("columns"), default=list)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("export preference")
+        verbose_name_plural = _("export preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

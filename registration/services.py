@@ -406,3 +406,142 @@ def revoke_manage_link(*, registration: Registration) -> Registration:
         registration.save(update_fields=["manage_token", "updated_at"])
         mailing.queue(registration, "confirmation" if registration.is_active else "cancellation")
     return registration
+
+
+# --- the door ---------------------------------------------------------------------------------
+
+
+class UnknownTicket(RegistrationError):
+    field = "code"
+
+
+class AlreadyCheckedIn(RegistrationError):
+    def __init__(self, message: str, *, registration: Registration):
+        super().__init__(message)
+        self.registration = registration
+
+
+@dataclass
+class CheckIn:
+    registration: Registration
+    forum_pick: ForumPick | None = None
+    forum_note: str = ""
+
+
+def find_ticket(*, conference: Conference, code: str) -> Registration:
+    """The registration a typed or scanned ticket code belongs to. Raises UnknownTicket."""
+    from registration.models import normalize_ticket_code
+
+    normalized = normalize_ticket_code(code or "")
+    registration = (
+        Registration.objects.select_related("checked_in_by")
+        .filter(conference=conference, ticket_code=normalized)
+        .first()
+        if 4 <= len(normalized) <= 16
+        else None
+    )
+    if registration is None:
+        raise UnknownTicket(_("No ticket with the code “%(code)s”.") % {"code": code.strip()[:32]})
+    return registration
+
+
+def check_in(
+    *,
+    registration: Registration,
+    by,
+    forum: Forum | None = None,
+    now: datetime | None = None,
+) -> CheckIn:
+    """Check an attendee in at the entrance (and, with ``forum``, at that forum's door).
+
+    Raises NotActive for a cancelled registration and AlreadyCheckedIn (saying when and by
+    whom) for a second entrance check-in; a forum door check-in of someone already at the
+    entrance is fine.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("checked_in_by")
+            .get(pk=registration.pk)
+        )
+        if not registration.is_active:
+            raise NotActive(
+                _("%(name)s's registration is cancelled.") % {"name": registration.full_name}
+            )
+        result = CheckIn(registration=registration)
+        if forum is None and registration.checked_in_at:
+            who = registration.checked_in_by.get_username() if registration.checked_in_by else "?"
+            when = timezone.localtime(registration.checked_in_at).strftime("%Y-%m-%d %H:%M")
+            raise AlreadyCheckedIn(
+                _("%(name)s was already checked in at %(when)s by %(who)s.")
+                % {"name": registration.full_name, "when": when, "who": who},
+                registration=registration,
+            )
+        if not registration.checked_in_at:
+            registration.checked_in_at = now
+            registration.checked_in_by = by
+            registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        if forum is not None:
+            pick = registration.picks.filter(forum=forum).first()
+            if pick is None or pick.status != PickStatus.SEATED:
+                result.forum_note = _("Not seated in “%(forum)s”.") % {"forum": forum.title}
+            else:
+                if not pick.checked_in_at:
+                    pick.checked_in_at = now
+                    pick.save(update_fields=["checked_in_at", "updated_at"])
+                result.forum_pick = pick
+        return result
+
+
+def undo_check_in(*, registration: Registration) -> Registration:
+    """Take back an entrance check-in (and the forum door check-ins with it)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.checked_in_at = None
+        registration.checked_in_by = None
+        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        registration.picks.filter(checked_in_at__isnull=False).update(checked_in_at=None)
+    return registration
+
+
+# --- "still coming?" --------------------------------------------------------------------------
+
+
+def send_reconfirmation(
+    *, conference: Conference, registrations=None, now: datetime | None = None
+) -> int:
+    """Ask seated attendees whether they are still coming. Returns how many were asked.
+
+    Only confirmed registrations with at least one seat and no answer yet are asked; an answer
+    of "no" goes through ``answer_reconfirmation`` and frees the seats."""
+    now = now or timezone.now()
+    queryset = registrations if registrations is not None else Registration.objects.all()
+    targets = (
+        queryset.filter(conference=conference, reconfirmed_at__isnull=True)
+        .active()
+        .filter(picks__status=PickStatus.SEATED)
+        .distinct()
+        .select_related("conference")
+    )
+    count = 0
+    with transaction.atomic():
+        for registration in targets:
+            mailing.queue(registration, "reconfirmation")
+            count += 1
+        Registration.objects.filter(pk__in=[r.pk for r in targets]).update(
+            reconfirmation_sent_at=now
+        )
+    return count
+
+
+def answer_reconfirmation(
+    *, registration: Registration, coming: bool, now: datetime | None = None
+) -> list[ForumPick]:
+    """Record the answer: yes keeps the seats; no cancels and promotes from the waiting lists."""
+    now = now or timezone.now()
+    if coming:
+        Registration.objects.filter(pk=registration.pk).update(reconfirmed_at=now)
+        registration.reconfirmed_at = now
+        return []
+    return cancel_registration(registration=registration, now=now)

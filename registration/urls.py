@@ -12,4 +12,5 @@ urlpatterns = [
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
     path("r/<str:token>/leave/<int:forum_id>/", views.leave_waiting_list, name="leave"),
     path("r/<str:token>/calendar.ics", views.calendar, name="calendar"),
+    path("r/<str:token>/still-coming/", views.reconfirm, name="reconfirm"),
 ]

@@ -226,3 +226,31 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(finish(cal, events), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{conference.slug}-my-forums.ics"'
     return _private(response)
+
+
+def reconfirm(request: HttpRequest, token: str) -> HttpResponse:
+    """'Still coming?' GET only asks (mail scanners follow links); the answer is a POST."""
+    registration = _manageable(token)
+    if request.method == "POST" and registration.is_active:
+        answer = request.POST.get("coming")
+        if answer in {"yes", "no"}:
+            services.answer_reconfirmation(registration=registration, coming=answer == "yes")
+            if answer == "yes":
+                messages.success(request, _("Thank you! Your seats are kept. See you there."))
+            else:
+                messages.success(
+                    request, _("Thank you for telling us. Your registration is cancelled.")
+                )
+            return redirect("registration:manage", token=token)
+        messages.error(request, _("Please choose one of the two answers."))
+    return _private(
+        render(
+            request,
+            "registration/reconfirm.html",
+            {
+                "conference": registration.conference,
+                "registration": registration,
+                "picks": picks_for_display(registration),
+            },
+        )
+    )

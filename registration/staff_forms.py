@@ -1,0 +1,93 @@
+"""Forms of the staff pages (exports, check-in)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Conference, Forum
+from registration.exports import COLUMNS, DEFAULT_COLUMNS
+
+
+class ExportForm(forms.Form):
+    forum = forms.ModelChoiceField(
+        queryset=Forum.objects.none(),
+        required=False,
+        empty_label=_("All registrations"),
+        label=_("Who"),
+    )
+    statuses = forms.ChoiceField(
+        label=_("Seated or waiting"),
+        choices=[
+            ("both", _("Seated and waiting")),
+            ("seated", _("Seated only")),
+            ("waiting", _("Waiting lists only")),
+        ],
+        initial="both",
+        widget=forms.RadioSelect,
+    )
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=list(COLUMNS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one column.")},
+    )
+    forum_columns = forms.BooleanField(
+        label=_("Add one column per forum (x = seated, W3 = third on the waiting list)"),
+        required=False,
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("csv", _("CSV (UTF-8, opens in Excel)")), ("xlsx", _("Excel (.xlsx)"))],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self, *args, conference: Conference, saved_columns: list[str] | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.filter(conference=conference).order_by(
+            "starts_at", "position"
+        )
+        self.fields["columns"].initial = [
+            c for c in (saved_columns or DEFAULT_COLUMNS) if c in COLUMNS
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("export", _("Download")))
+
+    def status_set(self) -> frozenset[str]:
+        value = self.cleaned_data["statuses"]
+        return frozenset({"seated", "waiting"}) if value == "both" else frozenset({value})
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ticket code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "form-control-lg font-monospace",
+                "placeholder": "ABCD-EFGH",
+            }
+        ),
+        error_messages={"required": _("Type or scan a ticket code.")},
+    )
+    forum = forms.ModelChoiceField(
+        queryset=Forum.objects.none(),
+        required=False,
+        empty_label=_("Entrance"),
+        label=_("Door"),
+        help_text=_("Choose a forum to check people in at that forum's door."),
+    )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.filter(conference=conference).order_by(
+            "starts_at", "position"
+        )
