@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format install migrate demo worker check bench clean
+.PHONY: run test lint format install migrate demo worker check bench-export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+worker: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py mail_worker
+
 check: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+
+bench-export: install
+	$(BIN)/python bench/export.py --rows $${ROWS:-100000}

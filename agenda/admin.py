@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
 
@@ -19,14 +20,14 @@ class PublicPageMixin:
         )
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(TranslationTabularInline):
     model = Room
     extra = 0
     fields = ["name", "seats", "position"]
 
 
 @admin.register(Conference)
-class ConferenceAdmin(PublicPageMixin, admin.ModelAdmin):
+class ConferenceAdmin(PublicPageMixin, TranslationAdmin):
     list_display = [
         "name",
         "slug",
@@ -40,7 +41,7 @@ class ConferenceAdmin(PublicPageMixin, admin.ModelAdmin):
     ]
     list_filter = ["is_published"]
     search_fields = ["name", "slug", "venue"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
     date_hierarchy = "start_date"
     inlines = [RoomInline]
     readonly_fields = ["created_at", "updated_at"]
@@ -56,7 +57,7 @@ class ConferenceAdmin(PublicPageMixin, admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(TranslationAdmin):
     list_display = ["name", "conference", "seats", "forum_count", "position"]
     list_filter = ["conference"]
     list_editable = ["seats", "position"]
@@ -76,17 +77,17 @@ class RoomAdmin(admin.ModelAdmin):
         return obj.forum_total
 
 
-class TalkInline(admin.TabularInline):
+class TalkInline(TranslationTabularInline):
     model = Talk
     extra = 0
     fields = ["title", "slug", "kind", "starts_at", "ends_at"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_en"]}
     show_change_link = True
     ordering = ["starts_at"]
 
 
 @admin.register(Forum)
-class ForumAdmin(PublicPageMixin, admin.ModelAdmin):
+class ForumAdmin(PublicPageMixin, TranslationAdmin):
     list_display = [
         "title",
         "kind",
@@ -102,7 +103,7 @@ class ForumAdmin(PublicPageMixin, admin.ModelAdmin):
     list_filter = ["conference", "kind", "room"]
     list_editable = ["position"]
     search_fields = ["title", "slug", "description", "host"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["room"]
     date_hierarchy = "starts_at"
     ordering = ["conference", "starts_at", "position"]
@@ -139,7 +140,7 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(PublicPageMixin, admin.ModelAdmin):
+class TalkAdmin(PublicPageMixin, TranslationAdmin):
     list_display = [
         "title",
         "kind",
@@ -151,7 +152,7 @@ class TalkAdmin(PublicPageMixin, admin.ModelAdmin):
     ]
     list_filter = ["conference", "kind", "forum"]
     search_fields = ["title", "slug", "abstract", "speakers__name", "speakers__organization"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["forum"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
@@ -172,11 +173,11 @@ class TalkAdmin(PublicPageMixin, admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(PublicPageMixin, admin.ModelAdmin):
+class SpeakerAdmin(PublicPageMixin, TranslationAdmin):
     list_display = ["name", "job_title", "organization", "conference", "talk_count", "public_link"]
     list_filter = ["conference", "organization"]
     search_fields = ["name", "slug", "organization", "job_title"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
     ordering = ["name"]
     # Organizers paste "github.com/name": read it as https (Django 6's default; saying so now
     # also silences Django 5's deprecation warning).

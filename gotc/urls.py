@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
@@ -18,12 +19,17 @@ program_patterns = ([path("", views.home, name="home"), *agenda_patterns], "agen
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("staff/", include("registration.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+]
+# Pages people read and share carry their language: English at /agenda/, Chinese at
+# /zh-hans/agenda/. A first visit follows the browser (gotc.middleware.FirstVisitLanguage).
+urlpatterns += i18n_patterns(
+    path("staff/", include("registration.staff_urls")),
     path("", include("registration.urls")),
     path("editions/<slug:conference>/", include(program_patterns, namespace="edition")),
     path("", include(program_patterns, namespace="agenda")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,9 @@
+import datetime as dt
+
 from django import template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -33,3 +37,53 @@ def program_url(context, name: str, *args) -> str:
 def kind_class(value: str) -> str:
     """CSS class carrying a forum kind's colour."""
     return f"kind-{value}"
+
+
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _local_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _chinese() -> bool:
+    return (get_language() or "en").lower().startswith("zh")
+
+
+@register.filter
+def day_short(value) -> str:
+    """Sat 27 May / 5月27日 周六 (in the active time zone)."""
+    day = _local_date(value)
+    if day is None:
+        return ""
+    if _chinese():
+        return f"{day.month}月{day.day}日 周{WEEKDAYS_ZH[day.weekday()]}"
+    return f"{WEEKDAYS_EN[day.weekday()][:3]} {day.day} {MONTHS_EN[day.month - 1][:3]}"
+
+
+@register.filter
+def day_long(value) -> str:
+    """Saturday, 27 May 2023 / 2023年5月27日 星期六 (in the active time zone)."""
+    day = _local_date(value)
+    if day is None:
+        return ""
+    if _chinese():
+        return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS_ZH[day.weekday()]}"
+    return f"{WEEKDAYS_EN[day.weekday()]}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"

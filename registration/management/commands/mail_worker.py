@@ -1,0 +1,38 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from post_office.mail import send_queued
+
+
+class Command(BaseCommand):
+    help = (
+        "Deliver queued attendee emails (django-post-office queue) and retry failed ones "
+        "(POST_OFFICE MAX_RETRIES / RETRY_INTERVAL). Runs until stopped; --once sends what is "
+        "due and exits. Run exactly one in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between passes (default 5)"
+        )
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            default=0,
+            help="stop after this many seconds (0: run until stopped)",
+        )
+
+    def handle(self, *args, **options):
+        if options["interval"] <= 0:
+            raise CommandError("--interval must be positive.")
+        started = time.monotonic()
+        while True:
+            sent, failed, requeued = send_queued(processes=1)
+            if sent or failed or requeued:
+                self.stdout.write(f"sent {sent}, failed {failed}, will retry {requeued}")
+            if options["once"]:
+                return
+            if options["max_seconds"] and time.monotonic() - started >= options["max_seconds"]:
+                return
+            time.sleep(options["interval"])
