@@ -12,7 +12,8 @@ class FirstVisitLanguage:
     English pages have no prefix (/agenda/), Chinese ones do (/zh-hans/agenda/). A visitor
     who never chose a language (no language cookie) and whose browser prefers Chinese is
     redirected to the Chinese page; a visitor who chose Chinese in the switcher (language
-    cookie) is too, and one who chose English stays. Only GET/HEAD of HTML pages: feeds, admin and static files are left alone.
+    cookie) is too, and one who chose English stays. Only GET/HEAD of HTML pages: feeds,
+    admin and static files are left alone.
     """
 
     SKIP = ("/admin/", "/i18n/", "/static/", "/media/", "/healthz")
