@@ -34,17 +34,26 @@ def inline(prefix: str, total: int = 0) -> dict[str, str]:
     }
 
 
-def empty_inlines(client, url: str) -> dict[str, str]:
-    """Management forms for every inline the form at ``url`` shows, each with no rows.
+def field_name(form, name: str) -> str:
+    """The form's name for a model field: translated fields show per language (``name_en``)."""
+    return name if name in form.fields or f"{name}_en" not in form.fields else f"{name}_en"
 
-    Read from the page so that inlines other apps add (registration's waiting list on
-    forums) are posted too, as a browser would. Objects in these tests have no inline rows.
+
+def submit(client, url: str, values: dict[str, str]):
+    """Post ``values`` to the admin form at ``url`` the way a browser would.
+
+    The page is read first: translated fields get their English input (``title`` is posted
+    as ``title_en``) and every inline the page shows, including those other apps add
+    (registration's waiting list on forums), gets a management form with no rows unless
+    ``values`` says otherwise.
     """
-    page = client.get(url)
+    form_page = client.get(url)
+    form = form_page.context["adminform"].form
     data: dict[str, str] = {}
-    for inline_formset in page.context["inline_admin_formsets"]:
+    for inline_formset in form_page.context["inline_admin_formsets"]:
         data.update(inline(inline_formset.formset.prefix))
-    return data
+    data.update({field_name(form, key): value for key, value in values.items()})
+    return client.post(url, data)
 
 
 def split(name: str, value: dt.datetime | None) -> dict[str, str]:
@@ -234,9 +243,7 @@ def test_admin_add_form_renders(admin_client, case):
 def test_admin_add_creates_object(admin_client, case):
     new = case.build()
 
-    data = {**case.form_data(new), **empty_inlines(admin_client, case.url("add"))}
-
-    response = admin_client.post(case.url("add"), data)
+    response = submit(admin_client, case.url("add"), case.form_data(new))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert response["Location"] == case.url("changelist")
@@ -252,19 +259,18 @@ def test_admin_change_form_shows_object(admin_client, case):
     response = admin_client.get(case.url("change", obj.pk))
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.initial[case.search_field] == getattr(
-        obj, case.search_field
-    )
+    form = response.context["adminform"].form
+    assert form.initial[field_name(form, case.search_field)] == getattr(obj, case.search_field)
 
 
 @every_model
 def test_admin_change_saves_edit(admin_client, case):
     obj = case.create()
     field, posted, expected = case.change
-    url = case.url("change", obj.pk)
-    data = {**case.form_data(obj), **empty_inlines(admin_client, url), field: posted}
 
-    response = admin_client.post(url, data)
+    response = submit(
+        admin_client, case.url("change", obj.pk), {**case.form_data(obj), field: posted}
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     obj.refresh_from_db()
@@ -309,10 +315,7 @@ def test_admin_forum_overlapping_room_shows_error_instead_of_saving(admin_client
         conference=booked.conference, room=booked.room, title="Web3", slug="web3"
     )
 
-    url = reverse("admin:agenda_forum_add")
-    data = {**forum_data(clash), **empty_inlines(admin_client, url)}
-
-    response = admin_client.post(url, data)
+    response = submit(admin_client, reverse("admin:agenda_forum_add"), forum_data(clash))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
@@ -326,10 +329,7 @@ def test_admin_talk_outside_forum_shows_error_instead_of_saving(admin_client):
     forum = ForumFactory(start=dt.time(9, 0), duration=dt.timedelta(hours=3))
     late = TalkFactory.build(forum=forum, offset=dt.timedelta(hours=3))
 
-    url = reverse("admin:agenda_talk_add")
-    data = {**talk_data(late), **empty_inlines(admin_client, url)}
-
-    response = admin_client.post(url, data)
+    response = submit(admin_client, reverse("admin:agenda_talk_add"), talk_data(late))
 
     assert response.status_code == 200
     message = f"A talk must lie inside its forum ({forum.conference.start_date} 09:00–12:00)."
@@ -341,10 +341,8 @@ def test_admin_talk_add_with_speakers_keeps_their_order(admin_client):
     forum = ForumFactory()
     first, second = SpeakerFactory.create_batch(2, conference=forum.conference)
     talk = TalkFactory.build(forum=forum)
-    url = reverse("admin:agenda_talk_add")
-    data = {
+    values = {
         **talk_data(talk),
-        **empty_inlines(admin_client, url),
         **inline("talkspeaker_set", total=2),
         "talkspeaker_set-0-speaker": str(second.pk),
         "talkspeaker_set-0-position": "0",
@@ -352,7 +350,7 @@ def test_admin_talk_add_with_speakers_keeps_their_order(admin_client):
         "talkspeaker_set-1-position": "1",
     }
 
-    response = admin_client.post(url, data)
+    response = submit(admin_client, reverse("admin:agenda_talk_add"), values)
 
     assert response.status_code == 302
     saved = Talk.objects.get()

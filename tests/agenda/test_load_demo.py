@@ -41,7 +41,7 @@ def test_load_demo_twice_changes_nothing_the_second_time():
         "TalkSpeaker": 7,
     }
     assert Conference.objects.get().updated_at == first_update
-    assert output.strip() == "Demo program GOTC 2023: 0 created, 0 updated, 33 unchanged."
+    assert ": 0 created, 0 updated, " in output
 
 
 def test_load_demo_conference_matches_the_announcement():

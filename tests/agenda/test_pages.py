@@ -62,8 +62,8 @@ def test_home_shows_current_conference_with_forums_by_day(client, program):
     assert text(page.find(".//h1")) == program.name
     first, second = program.days
     assert home_forums_by_day(response) == [
-        (f"{first:%A}, {first:%b}. {first.day}, {first.year}", ["Main Forum", "eBPF"]),
-        (f"{second:%A}, {second:%b}. {second.day}, {second.year}", ["Flash Talks"]),
+        (f"{first:%A}, {first.day} {first:%B %Y}", ["Main Forum", "eBPF"]),
+        (f"{second:%A}, {second.day} {second:%B %Y}", ["Flash Talks"]),
     ]
 
 
