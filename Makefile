@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format install migrate demo worker check bench-export clean
+.PHONY: run test lint format install migrate demo worker check bench-export messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python -m gotc.compile_translations
+
+install: $(STAMP) $(MO)
 
 migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -45,6 +50,9 @@ worker: install
 
 check: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
+
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -240,3 +240,79 @@ FORUMS = [
         ],
     },
 ]
+
+# Chinese texts of the same program (speakers' names stay as the announcement gives them).
+ZH = {
+    "conference": {
+        "name": "GOTC 2023 全球开源技术峰会",
+        "tagline": "全球开源技术峰会 · 2023年5月27–28日 · 上海",
+        "description": (
+            "全球开源技术峰会（GOTC）2023 由开放原子开源基金会、Linux 基金会亚太区、"
+            "上海浦东软件园和开源中国联合发起，于 5 月 27 日至 28 日在上海张江科学会堂举办。\n\n"
+            "这场面向全球开发者的开源技术盛会是 2023 年开源的风向标。大会设有行业展览、"
+            "主题演讲、专题论坛和开源集市，与会者将探讨元宇宙、3D 与游戏、eBPF、Web3.0、"
+            "区块链等热门技术，以及开源社区、AIGC、汽车软件、AI 编程、开源教育与培训、"
+            "云原生等热门话题，共话开源的未来，助力开源发展。"
+        ),
+        "venue": "张江科学会堂",
+        "address": "中国上海市浦东新区",
+    },
+    "rooms": {
+        "main-hall": "主会场",
+        "hall-a": "A 厅",
+        "hall-b": "B 厅",
+        "hall-c": "C 厅",
+        "salon": "开源沙龙",
+    },
+    "speakers": {
+        "hou-zhenyu": ("副总裁", "百度集团"),
+        "weihua-di": ("云原生架构师", "百度"),
+        "jingbo": ("副总经理、技术负责人", "百度区块链"),
+        "zhang-jun": ("飞桨框架产品负责人；开放原子开源基金会 TOC 成员", "百度"),
+        "shiming-zhang": ("图数据库负责人", "CVTE 研究院"),
+        "huang-cheng": ("物联网主任架构师", "百度智能云"),
+        "jiefeng-sha": ("高级工程师", "百度 AIR"),
+    },
+    "forums": {
+        "main-forum": ("主论坛", "GOTC 2023 开幕主题演讲。"),
+        "ebpf": ("eBPF", "eBPF 技术及其实践专题论坛。"),
+        "web3-meta-universe-worlds": ("Web3 · 元宇宙世界", "Web3、区块链与元宇宙世界专题论坛。"),
+        "ai-is-everywhere": ("AI 无处不在", "人工智能、深度学习与大模型特色论坛。"),
+        "infrastructure-and-software-architecture": (
+            "基础设施与软件架构",
+            "基础设施、存储与软件架构主题论坛。",
+        ),
+        "flash-talks": ("闪电演讲", "开源项目短演讲，一个接一个。"),
+    },
+    "talks": {
+        "big-models-open-new-era-of-ai": ("大模型开启 AI 新时代", ""),
+        "ebpf-technology-practice-in-cloud-native": (
+            "eBPF 技术在云原生领域的实践",
+            "（1）BPF 技术简介；（2）BPF 技术在云原生领域的应用；（3）BPF 技术在百度云原生的实践。",
+        ),
+        "distributed-instant-messaging-on-blockchain": (
+            "基于区块链的分布式即时通讯基础设施实践与应用",
+            "基于区块链的 Web3 社区由创作者和共建者共同拥有。社区不再由单一平台控制，平台也不再"
+            "能够从运营良好的社区中获得与其贡献不匹配的红利。同时，社区共建者可以自主选择自己的"
+            "服务商。如果有一天社区所在的服务器不再提供服务，用户可以投票将整个社区的数据和代码"
+            "自动迁移到其他服务商，让凝聚了共建者运营心血的社区继续存在和运行。",
+        ),
+        "deep-learning-platform-big-models-industrial-intelligence": (
+            "深度学习平台 + 大模型，夯实产业智能化基座",
+            "本报告结合生成式 AI 的最新发展趋势和百度的实践，介绍百度深度学习平台 + 大模型在"
+            "核心技术研发、产品创新和生态建设方面的进展，并分享围绕飞桨产业级深度学习开源开放"
+            "平台的思考，以及新趋势下产教融合教育生态建设的发展。",
+        ),
+        "apache-hugegraph-distributed-storage-and-computing": (
+            "Apache HugeGraph 分布式存储与计算开源演进之路",
+            "HugeGraph 加入 Apache 社区一年后，我们发布了正式的 1.0 版本。今年我们继续向全新的"
+            " 2.0 版本演进，推动内部版本与开源版本的融合。本次分享分布式存储与计算部分目前的设计"
+            "与实现、如何更好地参与开源社区，以及未来规划。",
+        ),
+        "baidu-smart-edge-and-mqtt-message-middleware": (
+            "百度智能边缘与 MQTT 消息中间件开源项目概览",
+            "",
+        ),
+        "smart-road-os": ("智路 OS——开源开放的车路云一体化智能网联路侧操作系统", ""),
+    },
+}

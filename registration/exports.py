@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -92,6 +91,7 @@ class AttendeeList:
         self.forums = list(
             Forum.objects.filter(conference=self.conference).order_by("starts_at", "position", "pk")
         )
+        self.forum_titles = {forum.pk: forum.title for forum in self.forums}
         self.row_count = 0
 
     def header(self) -> list[str]:
@@ -116,37 +116,29 @@ class AttendeeList:
             positions[pick_id] = position
         return positions
 
-    def _live_picks(self, prefix: str = "") -> Prefetch:
-        return Prefetch(
-            f"{prefix}picks",
-            queryset=ForumPick.objects.live()
-            .select_related("forum")
-            .order_by("forum__starts_at", "forum_id"),
-            to_attr="live_picks",
-        )
-
     def _time(self, value: datetime | None) -> str:
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
     def rows(self) -> Iterator[list]:
+        """Rows built from plain values (no model instances), one picks query per chunk."""
         positions = self._positions()
         statuses = [STATUSES[s] for s in sorted(self.request.statuses) if s in STATUSES]
         if self.request.forum is not None:
-            picks = (
-                ForumPick.objects.filter(
-                    forum=self.request.forum,
-                    status__in=statuses,
-                    registration__status=RegistrationStatus.CONFIRMED,
-                )
-                .select_related("registration")
-                .prefetch_related(self._live_picks("registration__"))
-                .order_by("status", "picked_at", "pk")
+            picks = ForumPick.objects.filter(
+                forum=self.request.forum,
+                status__in=statuses,
+                registration__status=RegistrationStatus.CONFIRMED,
             )
             if self.request.registration_ids is not None:
                 picks = picks.filter(registration_id__in=self.request.registration_ids)
-            for pick in picks.iterator(chunk_size=CHUNK):
-                self.row_count += 1
-                yield self._row(pick.registration, positions, pick=pick)
+            source = picks.order_by("status", "picked_at", "pk").values_list(
+                "pk", "status", *(f"registration__{name}" for name in REGISTRATION_FIELDS)
+            )
+            for chunk in _chunks(source.iterator(chunk_size=CHUNK)):
+                live = self._live_picks([row[2] for row in chunk])
+                for pick_id, status, *registration in chunk:
+                    self.row_count += 1
+                    yield self._row(registration, live, positions, pick=(pick_id, status))
             return
         registrations = Registration.objects.filter(
             conference=self.conference, status=RegistrationStatus.CONFIRMED
@@ -154,50 +146,108 @@ class AttendeeList:
         if self.request.registration_ids is not None:
             registrations = registrations.filter(pk__in=self.request.registration_ids)
         if set(statuses) != {PickStatus.SEATED, PickStatus.WAITING}:
-            registrations = registrations.filter(picks__status__in=statuses).distinct()
-        registrations = registrations.prefetch_related(self._live_picks()).order_by(
-            "full_name", "pk"
-        )
-        for registration in registrations.iterator(chunk_size=CHUNK):
-            self.row_count += 1
-            yield self._row(registration, positions)
+            registrations = registrations.filter(
+                pk__in=ForumPick.objects.filter(status__in=statuses).values("registration_id")
+            )
+        source = registrations.order_by("full_name", "pk").values_list(*REGISTRATION_FIELDS)
+        for chunk in _chunks(source.iterator(chunk_size=CHUNK)):
+            live = self._live_picks([row[0] for row in chunk])
+            for registration in chunk:
+                self.row_count += 1
+                yield self._row(registration, live, positions)
 
-    def _row(self, registration: Registration, positions: dict[int, int], pick=None) -> list:
-        live = registration.live_picks
+    def _live_picks(self, registration_ids: list[int]) -> dict[int, list[tuple]]:
+        """registration id → [(pick id, forum id, status)] in forum order (one query)."""
+        by_registration: dict[int, list[tuple]] = {}
+        rows = (
+            ForumPick.objects.filter(
+                registration_id__in=registration_ids,
+                status__in=[PickStatus.SEATED, PickStatus.WAITING],
+            )
+            .order_by("forum__starts_at", "forum_id")
+            .values_list("registration_id", "pk", "forum_id", "status")
+        )
+        for registration_id, pick_id, forum_id, status in rows:
+            by_registration.setdefault(registration_id, []).append((pick_id, forum_id, status))
+        return by_registration
+
+    def _row(self, registration: tuple, live: dict, positions: dict[int, int], pick=None) -> list:
+        (
+            pk,
+            ticket,
+            name,
+            email,
+            organization,
+            job_title,
+            phone,
+            language,
+            newsletter,
+            created_at,
+            checked_in_at,
+        ) = registration
+        picks = live.get(pk, [])
+        titles = self.forum_titles
+        half = len(ticket) // 2
         values = {
-            "ticket_code": registration.ticket_display,
-            "full_name": registration.full_name,
-            "email": registration.email,
-            "organization": registration.organization,
-            "job_title": registration.job_title,
-            "phone": registration.phone,
-            "language": registration.language,
-            "newsletter": "yes" if registration.newsletter else "no",
-            "registered_at": self._time(registration.created_at),
-            "checked_in_at": self._time(registration.checked_in_at),
+            "ticket_code": f"{ticket[:half]}-{ticket[half:]}",
+            "full_name": name,
+            "email": email,
+            "organization": organization,
+            "job_title": job_title,
+            "phone": phone,
+            "language": language,
+            "newsletter": "yes" if newsletter else "no",
+            "registered_at": self._time(created_at),
+            "checked_in_at": self._time(checked_in_at),
             "seated_forums": "; ".join(
-                p.forum.title for p in live if p.status == PickStatus.SEATED
+                titles[forum_id] for _, forum_id, status in picks if status == PickStatus.SEATED
             ),
             "waiting_forums": "; ".join(
-                f"{p.forum.title} (#{positions.get(p.pk, '?')})"
-                for p in live
-                if p.status == PickStatus.WAITING
+                f"{titles[forum_id]} (#{positions.get(pick_id, '?')})"
+                for pick_id, forum_id, status in picks
+                if status == PickStatus.WAITING
             ),
-            "pick_status": str(pick.get_status_display()) if pick else "",
-            "waiting_position": positions.get(pick.pk, "") if pick else "",
+            "pick_status": str(PickStatus(pick[1]).label) if pick else "",
+            "waiting_position": positions.get(pick[0], "") if pick else "",
         }
         row = [neutralise(values[c]) for c in self.columns]
         if self.request.forum_columns:
-            by_forum = {p.forum_id: p for p in live}
+            by_forum = {forum_id: (pick_id, status) for pick_id, forum_id, status in picks}
             for forum in self.forums:
-                forum_pick = by_forum.get(forum.pk)
-                if forum_pick is None:
+                found = by_forum.get(forum.pk)
+                if found is None:
                     row.append("")
-                elif forum_pick.status == PickStatus.SEATED:
+                elif found[1] == PickStatus.SEATED:
                     row.append("x")
                 else:
-                    row.append(f"W{positions.get(forum_pick.pk, '')}")
+                    row.append(f"W{positions.get(found[0], '')}")
         return row
+
+
+REGISTRATION_FIELDS = (
+    "pk",
+    "ticket_code",
+    "full_name",
+    "email",
+    "organization",
+    "job_title",
+    "phone",
+    "language",
+    "newsletter",
+    "created_at",
+    "checked_in_at",
+)
+
+
+def _chunks(iterator, size: int = CHUNK) -> Iterator[list]:
+    chunk = []
+    for item in iterator:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _Echo:

@@ -34,6 +34,18 @@ def upsert(model: type[models.Model], lookup: dict, values: dict, counts: dict) 
     return obj
 
 
+TRANSLATED_CONFERENCE_FIELDS = ("name", "tagline", "description", "venue", "address")
+
+
+def bilingual(english: dict, chinese: dict) -> dict:
+    """``<field>_en`` / ``<field>_zh_hans`` values of the conference's translated fields."""
+    values = {}
+    for name in TRANSLATED_CONFERENCE_FIELDS:
+        values[f"{name}_en"] = english[name]
+        values[f"{name}_zh_hans"] = chinese[name]
+    return values
+
+
 class Command(BaseCommand):
     help = (
         "Load the GOTC 2023 demo program (27–28 May 2023, Zhangjiang Science Hall, Shanghai): "
@@ -62,7 +74,12 @@ class Command(BaseCommand):
             Conference,
             {"slug": demo.CONFERENCE["slug"]},
             {
-                **{k: v for k, v in demo.CONFERENCE.items() if k != "slug"},
+                **{
+                    k: v
+                    for k, v in demo.CONFERENCE.items()
+                    if k != "slug" and k not in TRANSLATED_CONFERENCE_FIELDS
+                },
+                **bilingual(demo.CONFERENCE, demo.ZH["conference"]),
                 "registration_opens": dt.datetime(
                     2023, 4, 1, tzinfo=Conference(time_zone=demo.CONFERENCE["time_zone"]).tzinfo
                 ),
@@ -74,8 +91,8 @@ class Command(BaseCommand):
         rooms = {
             key: upsert(
                 Room,
-                {"conference": conference, "name": name},
-                {"seats": seats, "position": position},
+                {"conference": conference, "name_en": name},
+                {"seats": seats, "position": position, "name_zh_hans": demo.ZH["rooms"][key]},
                 counts,
             )
             for key, name, seats, position in demo.ROOMS
@@ -84,7 +101,13 @@ class Command(BaseCommand):
             slug: upsert(
                 Speaker,
                 {"conference": conference, "slug": slug},
-                {"name": name, "job_title": job_title, "organization": organization},
+                {
+                    "name_en": name,
+                    "job_title_en": job_title,
+                    "organization_en": organization,
+                    "job_title_zh_hans": demo.ZH["speakers"][slug][0],
+                    "organization_zh_hans": demo.ZH["speakers"][slug][1],
+                },
                 counts,
             )
             for slug, (name, job_title, organization) in demo.SPEAKERS.items()
@@ -101,9 +124,11 @@ class Command(BaseCommand):
                 Forum,
                 {"conference": conference, "slug": spec["slug"]},
                 {
-                    "title": spec["title"],
+                    "title_en": spec["title"],
+                    "title_zh_hans": demo.ZH["forums"][spec["slug"]][0],
                     "kind": spec["kind"],
-                    "description": spec["description"],
+                    "description_en": spec["description"],
+                    "description_zh_hans": demo.ZH["forums"][spec["slug"]][1],
                     "room": room,
                     "starts_at": at(spec["day"], spec["start"]),
                     "ends_at": at(spec["day"], spec["end"]),
@@ -118,9 +143,11 @@ class Command(BaseCommand):
                     {"conference": conference, "slug": talk_spec["slug"]},
                     {
                         "forum": forum,
-                        "title": talk_spec["title"],
+                        "title_en": talk_spec["title"],
+                        "title_zh_hans": demo.ZH["talks"][talk_spec["slug"]][0],
                         "kind": talk_spec["kind"],
-                        "abstract": talk_spec["abstract"],
+                        "abstract_en": talk_spec["abstract"],
+                        "abstract_zh_hans": demo.ZH["talks"][talk_spec["slug"]][1],
                         "starts_at": at(spec["day"], talk_spec["start"]),
                         "ends_at": at(spec["day"], talk_spec["end"]),
                     },

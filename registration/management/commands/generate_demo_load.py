@@ -1,0 +1,148 @@
+import datetime as dt
+import itertools
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from agenda.enums import ForumKind
+from agenda.models import Conference
+from registration.models import ForumPick, Registration, new_manage_token, new_ticket_code
+
+KINDS = [ForumKind.TOPIC, ForumKind.FEATURED, ForumKind.THEMATIC, ForumKind.FLASH]
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a load-test conference (slug 'load' by default): a program of N forums in "
+        "parallel rooms over two days, talks and speakers, and M registrations with picks, "
+        "built on the test factories (tests/factories.py, dev extras). Replaces an earlier "
+        "conference with the same slug. For benchmarks only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--registrations", type=int, default=1000)
+        parser.add_argument("--forums", type=int, default=10)
+        parser.add_argument("--talks", type=int, default=80)
+        parser.add_argument("--speakers", type=int, default=40)
+        parser.add_argument("--capacity", type=int, default=0, help="seats per forum (0: plenty)")
+        parser.add_argument("--slug", default="load")
+
+    def handle(self, *args, **options):
+        try:
+            from tests import factories
+        except ImportError as exc:
+            raise CommandError(
+                "generate_demo_load needs the dev extras: pip install -e '.[dev]'"
+            ) from exc
+        for name in ("registrations", "forums", "talks", "speakers"):
+            if options[name] < 0 or (name == "forums" and options[name] < 1):
+                raise CommandError(f"--{name} must be positive.")
+        with transaction.atomic():
+            Conference.objects.filter(slug=options["slug"]).delete()
+            conference = factories.ConferenceFactory(
+                slug=options["slug"],
+                name=f"GOTC load test ({options['slug']})",
+                start_date=timezone.localdate() + dt.timedelta(days=30),
+                is_published=True,
+            )
+            forums = self._program(factories, conference, options)
+        self._registrations(conference, forums, options["registrations"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{conference.slug}: {len(forums)} forums, {options['talks']} talks, "
+                f"{options['speakers']} speakers, {options['registrations']} registrations."
+            )
+        )
+
+    def _program(self, factories, conference, options):
+        count = options["forums"]
+        per_slot = 3
+        seats = options["capacity"] or max(options["registrations"], 100)
+        rooms = [
+            factories.RoomFactory(
+                conference=conference, name=f"Room {i + 1}", seats=seats, position=i
+            )
+            for i in range(per_slot)
+        ]
+        slots = [(1, dt.time(9)), (1, dt.time(14)), (2, dt.time(9)), (2, dt.time(14))]
+        forums = []
+        for index in range(count):
+            day, start = slots[(index // per_slot) % len(slots)]
+            rounds = index // (per_slot * len(slots))
+            forums.append(
+                factories.ForumFactory(
+                    conference=conference,
+                    room=rooms[index % per_slot],
+                    title=f"Forum {index + 1}",
+                    slug=f"forum-{index + 1}",
+                    kind=KINDS[index % len(KINDS)],
+                    day=day,
+                    start=(
+                        dt.datetime.combine(dt.date.today(), start)
+                        + dt.timedelta(minutes=20 * rounds)
+                    ).time(),
+                    duration=dt.timedelta(hours=3) if not rounds else dt.timedelta(minutes=10),
+                    capacity=seats,
+                    position=index,
+                )
+            )
+        speakers = [
+            factories.SpeakerFactory(
+                conference=conference, name=f"Speaker {i + 1}", slug=f"speaker-{i + 1}"
+            )
+            for i in range(options["speakers"])
+        ]
+        speaker_cycle = itertools.cycle(speakers) if speakers else None
+        for index in range(options["talks"]):
+            forum = forums[index % len(forums)]
+            slot = index // len(forums)
+            talk = factories.TalkFactory(
+                forum=forum,
+                title=f"Talk {index + 1}: open source at scale",
+                slug=f"talk-{index + 1}",
+                offset=dt.timedelta(minutes=(20 * slot) % 160),
+                duration=dt.timedelta(minutes=20),
+            )
+            if speaker_cycle:
+                factories.TalkSpeakerFactory(talk=talk, speaker=next(speaker_cycle))
+        return forums
+
+    def _registrations(self, conference, forums, total: int) -> None:
+        now = timezone.now()
+        # One forum per time slot (slots hold parallel forums), so picks never overlap.
+        by_slot: dict = {}
+        for forum in forums:
+            by_slot.setdefault(forum.starts_at, []).append(forum)
+        slots = list(by_slot.values())
+        batch = 5000
+        for offset in range(0, total, batch):
+            with transaction.atomic():
+                registrations = Registration.objects.bulk_create(
+                    [
+                        Registration(
+                            conference=conference,
+                            full_name=f"张伟 Attendee {offset + i}",
+                            email=f"load{offset + i}@example.org",
+                            organization="开源社 Open Source Community",
+                            job_title="Engineer",
+                            consent_at=now,
+                            ticket_code=new_ticket_code(),
+                            manage_token=new_manage_token(),
+                        )
+                        for i in range(min(batch, total - offset))
+                    ]
+                )
+                ForumPick.objects.bulk_create(
+                    [
+                        ForumPick(
+                            registration=registration,
+                            forum=slot[(offset + i) % len(slot)],
+                            status="seated",
+                            picked_at=now,
+                            seated_at=now,
+                        )
+                        for i, registration in enumerate(registrations)
+                        for slot in slots[:2]
+                    ]
+                )
