@@ -174,7 +174,12 @@ def test_load_demo_organizer_can_log_in_to_the_admin(client, settings):
     assert (user.username, user.is_staff, user.is_superuser) == ("organizer", True, False)
     assert [group.name for group in user.groups.all()] == ["Organizers"]
     assert "username “organizer”, password “gotc-demo-2023”" in output
-    assert client.login(username="organizer", password="gotc-demo-2023")
+    login = client.post(
+        "/admin/login/",
+        {"username": "organizer", "password": "gotc-demo-2023", "next": "/admin/"},
+    )
+    assert login.status_code == 302
+    assert login["Location"] == "/admin/"
     forums = client.get("/admin/agenda/forum/")
     assert forums.status_code == 200
     assert len(forums.context["cl"].result_list) == 6
