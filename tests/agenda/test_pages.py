@@ -288,6 +288,8 @@ def test_unpublished_edition_is_hidden_from_visitors(client, url):
     response = client.get(url.format(slug=draft.slug))
 
     assert response.status_code == 404
+    assert text(parse(response).find(".//h1")) == "Page not found"
+    assert draft.name not in response.content.decode()
 
 
 def test_unpublished_edition_is_previewed_by_organizers(admin_client):
