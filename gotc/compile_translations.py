@@ -18,7 +18,9 @@ def main() -> None:
         for entry in catalog.fuzzy_entries():
             catalog.remove(entry)
         catalog.save_as_mofile(str(po_path.with_suffix(".mo")))
-        print(f"compiled {po_path.relative_to(BASE_DIR)} ({catalog.percent_translated()}% translated)")
+        print(
+            f"compiled {po_path.relative_to(BASE_DIR)} ({catalog.percent_translated()}% translated)"
+        )
 
 
 if __name__ == "__main__":

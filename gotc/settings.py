@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "django_ratelimit",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -89,7 +92,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "agenda.middleware.ConferenceTimezoneMiddleware",
+    # Last: django-axes turns a locked-out admin login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gotc.urls"
@@ -133,6 +140,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit only knows django-redis; Django's own RedisCache increments atomically.
+    "django_ratelimit.W001",
+]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -142,7 +153,9 @@ if REDIS_URL:
         }
     }
 else:
+    # One process only (make run): the local-memory cache is shared by nothing else.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "axes.W001"]
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,6 +165,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failed admin logins, locks out
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Abuse: rate limits (django-ratelimit) and admin login lockout (django-axes) -------------
+# Both count in the default cache: Redis when REDIS_URL is set, so limits hold across processes
+# and hosts. Rates are "<count>/<s|m|h|d>"; benchmarks raise them through the environment.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "gotc.views.rate_limited"
+# Behind a proxy, the client address comes from a header the proxy sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATE_LIMITS = {
+    # A company registering a dozen colleagues from one address is not blocked.
+    "register": os.environ.get("RATELIMIT_REGISTER", "30/h"),
+    "manage": os.environ.get("RATELIMIT_MANAGE", "120/m"),
+    "new_link": os.environ.get("RATELIMIT_NEW_LINK", "10/h"),
+    "checkin": os.environ.get("RATELIMIT_CHECKIN", "240/m"),
+}
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -208,6 +248,23 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Domain used in calendar UIDs so they stay stable across hosts and deploys.
 ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "gotc.example.org")
 
+# --- Content-Security-Policy (django-csp): no inline scripts, no third-party origins -----------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Inline style attributes place forums on the agenda grid; no inline scripts anywhere.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # --- Production hardening (only meaningful with DEBUG off) ----------------------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -225,9 +282,17 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "gotc.logging.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Request lines (runserver, 404 warnings, gunicorn access) go through the filter too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -18,3 +18,16 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Concurrency tests run real threads, each with its own connection: they need a database
+    # file they can share (Django's default in-memory test database is per connection, and
+    # its shared-cache variant fails with "table is locked" instead of waiting). One file per
+    # test process, so that two test runs in the same checkout never delete each other's.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")  # noqa: F405
+    }
+
+# Limits and lockouts are switched on by the tests that check them (settings fixture).
+RATELIMIT_ENABLE = False
+AXES_ENABLED = False

@@ -54,3 +54,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database: the error may be the database itself.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """django-ratelimit's RATELIMIT_VIEW: a clear 429 page, never a 500."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

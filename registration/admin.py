@@ -4,6 +4,7 @@ Every write that touches seats goes through registration.services (actions, capa
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,13 @@ from agenda.admin import ForumAdmin as ProgramForumAdmin
 from agenda.models import Forum
 from registration import exports, services
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ExportLog, ForumPick, Registration
+from registration.models import (
+    TICKET_LENGTH,
+    ExportLog,
+    ForumPick,
+    Registration,
+    normalize_ticket_code,
+)
 from registration.queries import with_seat_counts
 
 
@@ -28,9 +35,11 @@ class ForumFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
             return queryset.filter(
-                picks__forum_id=int(self.value()),
-                picks__status__in=[PickStatus.SEATED, PickStatus.WAITING],
-            ).distinct()
+                pk__in=ForumPick.objects.filter(
+                    forum_id=int(self.value()),
+                    status__in=[PickStatus.SEATED, PickStatus.WAITING],
+                ).values("registration_id")
+            )
         return queryset
 
 
@@ -48,7 +57,9 @@ class PickStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value in {"seated", "waiting"}:
-            return queryset.filter(picks__status=value).distinct()
+            return queryset.filter(
+                pk__in=ForumPick.objects.filter(status=value).values("registration_id")
+            )
         if value == "none":
             return queryset.exclude(picks__status__in=[PickStatus.SEATED, PickStatus.WAITING])
         return queryset
@@ -185,14 +196,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        # Ticket codes are typed with dashes and in any case.
-        from registration.models import normalize_ticket_code
-
-        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        # Ticket codes are typed with a dash and in any case: "abcd-efgh" finds ABCDEFGH.
         code = normalize_ticket_code(search_term)
-        if code and len(code) == 8:
-            queryset |= self.model.objects.filter(ticket_code=code)
-        return queryset, duplicates
+        if len(code) == TICKET_LENGTH and "-" in search_term and " " not in search_term.strip():
+            search_term = code
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request) -> bool:
         # People register through the public form, which enforces every rule.
@@ -226,6 +234,10 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     # --- actions: each goes through registration.services ----------------------------------
 
+    def _record(self, request, registration, action: str) -> None:
+        # Admin actions are recorded like edits: who, what, when (visible in "Admin log").
+        self.log_change(request, registration, [{"changed": {"fields": [action]}}])
+
     def _done(self, request, count: int, singular: str, plural: str) -> None:
         self.message_user(
             request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS
@@ -238,6 +250,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         count = promoted = 0
         for registration in queryset.filter(status=RegistrationStatus.CONFIRMED):
             promoted += len(services.cancel_registration(registration=registration))
+            self._record(request, registration, "cancelled")
             count += 1
         self._done(
             request,
@@ -258,6 +271,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         count = 0
         for registration in queryset.select_related("conference"):
             services.resend_confirmation(registration=registration)
+            self._record(request, registration, "confirmation email resent")
             count += 1
         self._done(request, count, "%(count)d email queued.", "%(count)d emails queued.")
 
@@ -268,6 +282,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=True
         ):
             services.check_in(registration=registration, by=request.user)
+            self._record(request, registration, "checked in")
             count += 1
         self._done(
             request, count, "%(count)d attendee checked in.", "%(count)d attendees checked in."
@@ -278,6 +293,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         count = 0
         for registration in queryset.filter(checked_in_at__isnull=False):
             services.undo_check_in(registration=registration)
+            self._record(request, registration, "check-in undone")
             count += 1
         self._done(request, count, "%(count)d check-in undone.", "%(count)d check-ins undone.")
 
@@ -300,6 +316,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         count = 0
         for registration in queryset.select_related("conference"):
             services.revoke_manage_link(registration=registration)
+            self._record(request, registration, "private link replaced")
             count += 1
         self._done(request, count, "%(count)d link replaced.", "%(count)d links replaced.")
 
@@ -467,6 +484,30 @@ class ExportLogAdmin(admin.ModelAdmin):
     search_fields = ["username"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ExportLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LogEntry)
+class AdminLogAdmin(admin.ModelAdmin):
+    """Who changed what and when, in the admin (edits and actions). Read-only."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "user__username"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    @admin.display(description=_("change"))
+    def change(self, obj) -> str:
+        return obj.get_change_message()
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -196,3 +196,17 @@ class ChangePicksForm(ForumPicksMixin, forms.Form):
         kwargs.setdefault("initial", {"forums": list(live)})
         super().__init__(*args, **kwargs)
         self._setup_picks(registration.conference, current=live)
+
+
+class NewLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email you registered with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("send", _("Send me a new link")))

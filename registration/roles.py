@@ -21,7 +21,8 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         for action in ("add", "change", "delete", "view")
     ]
     organizers += [("registration", codename) for codename in CUSTOM]
-    organizers += [("registration", "view_exportlog")]
+    organizers += [("registration", "view_exportlog"), ("admin", "view_logentry")]
+    organizers += [("post_office", "view_email"), ("post_office", "view_log")]
     desk = [("agenda", f"view_{model}") for model in AGENDA_MODELS]
     desk += [("registration", f"view_{model}") for model in REGISTRATION_MODELS]
     desk += [("registration", codename) for codename in CUSTOM]

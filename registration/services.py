@@ -545,3 +545,114 @@ def answer_reconfirmation(
         registration.reconfirmed_at = now
         return []
     return cancel_registration(registration=registration, now=now)
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+ERASED_NAME = "—"
+
+
+def _erase_fields(registration: Registration) -> None:
+    registration.full_name = ERASED_NAME
+    registration.email = f"erased-{registration.pk}@invalid"
+    registration.organization = ""
+    registration.job_title = ""
+    registration.phone = ""
+    registration.newsletter = False
+    registration.manage_token = new_manage_token()  # the old link dies with the data
+
+
+def _forget_emails(addresses: list[str]) -> None:
+    """Drop queued and sent emails to these addresses (they hold names and links)."""
+    from post_office.models import Email
+
+    for address in addresses:
+        Email.objects.filter(to__icontains=address).delete()
+
+
+def erase_registration(*, registration: Registration, now: datetime | None = None) -> None:
+    """The attendee deletes their registration: seats freed (waiting lists promoted), personal
+    fields erased, the manage link dead. The row stays, cancelled, so counts stay right."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cancel_registration(registration=registration, now=now)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        address = registration.email
+        _erase_fields(registration)
+        registration.save()
+        _forget_emails([address])
+
+
+def anonymize_conference(*, conference: Conference) -> int:
+    """Erase the personal fields of every registration of a conference (after the event).
+
+    Status, picks, check-in times and all counts stay; emails sent to attendees are deleted.
+    Returns how many registrations were erased. Idempotent."""
+    with transaction.atomic():
+        registrations = list(
+            Registration.objects.select_for_update()
+            .filter(conference=conference)
+            .exclude(full_name=ERASED_NAME, organization="", phone="")
+        )
+        addresses = [registration.email for registration in registrations]
+        for registration in registrations:
+            _erase_fields(registration)
+        Registration.objects.bulk_update(
+            registrations,
+            [
+                "full_name",
+                "email",
+                "organization",
+                "job_title",
+                "phone",
+                "newsletter",
+                "manage_token",
+            ],
+            batch_size=1000,
+        )
+        _forget_emails(addresses)
+    return len(registrations)
+
+
+def send_new_link(*, conference: Conference, email: str) -> bool:
+    """ "Send me a new link": re-issue the manage link of the active registration with this
+    email and mail it. Returns whether one existed (callers must not tell the visitor)."""
+    registration = Registration.objects.for_email(conference, email).active().first()
+    if registration is None:
+        return False
+    revoke_manage_link(registration=registration)
+    return True
+
+
+def registration_data(registration: Registration) -> dict:
+    """Everything stored about an attendee, for their own download (JSON)."""
+    picks = registration.picks.select_related("forum").order_by("forum__starts_at")
+    return {
+        "conference": registration.conference.name,
+        "full_name": registration.full_name,
+        "email": registration.email,
+        "organization": registration.organization,
+        "job_title": registration.job_title,
+        "phone": registration.phone,
+        "preferred_language": registration.language,
+        "newsletter": registration.newsletter,
+        "status": registration.status,
+        "ticket_code": registration.ticket_display,
+        "privacy_notice_accepted_at": registration.consent_at.isoformat(),
+        "registered_at": registration.created_at.isoformat(),
+        "cancelled_at": registration.cancelled_at.isoformat()
+        if registration.cancelled_at
+        else None,
+        "checked_in_at": (
+            registration.checked_in_at.isoformat() if registration.checked_in_at else None
+        ),
+        "forum_picks": [
+            {
+                "forum": pick.forum.title,
+                "status": pick.status,
+                "picked_at": pick.picked_at.isoformat(),
+                "seated_at": pick.seated_at.isoformat() if pick.seated_at else None,
+            }
+            for pick in picks
+        ],
+    }

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from agenda.models import Conference, Forum
 from agenda.views import get_conference
@@ -207,6 +209,13 @@ def forum_print(request: HttpRequest, forum_id: int) -> HttpResponse:
 
 
 @staff_required("registration.check_in")
+@ratelimit(
+    group="gotc.checkin",
+    key="user_or_ip",
+    rate=lambda group, request: settings.RATE_LIMITS["checkin"],
+    method="POST",
+    block=True,
+)
 def checkin(request: HttpRequest) -> HttpResponse:
     conference = _conference(request)
     result = error = warning = None

@@ -1,12 +1,15 @@
 """Attendee pages: register, done, the private manage page (ticket, picks, cancel)."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from agenda.calendars import finish, forum_event, new_calendar
 from agenda.models import Forum
@@ -14,12 +17,23 @@ from agenda.templatetags.program import program_reverse
 from agenda.views import get_conference
 from registration import services
 from registration.enums import Language
-from registration.forms import ChangePicksForm, RegistrationForm
+from registration.forms import ChangePicksForm, NewLinkForm, RegistrationForm
 from registration.models import Registration
 from registration.queries import picks_for_display
 from registration.tickets import qr_svg
 
 DONE_SESSION_KEY = "registration_done"
+
+
+def limit(name: str, method=ratelimit.ALL):
+    """Rate-limit a view by client address (settings.RATE_LIMITS[name], read per request)."""
+    return ratelimit(
+        group=f"gotc.{name}",
+        key="ip",
+        rate=lambda group, request: settings.RATE_LIMITS[name],
+        method=method,
+        block=True,
+    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -35,6 +49,8 @@ def _default_language() -> str:
     return Language.CHINESE if language.startswith("zh") else Language.ENGLISH
 
 
+@sensitive_post_parameters()
+@limit("register", method="POST")
 def register(request: HttpRequest) -> HttpResponse:
     conference = get_conference(request)
     if not conference.registration_is_open():
@@ -133,6 +149,8 @@ def _manageable(token: str) -> Registration:
     return registration
 
 
+@sensitive_post_parameters()
+@limit("manage")
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
     conference = registration.conference
@@ -173,6 +191,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@limit("manage")
 def leave_waiting_list(request: HttpRequest, token: str, forum_id: int) -> HttpResponse:
     registration = _manageable(token)
     forum = get_object_or_404(Forum, pk=forum_id, conference=registration.conference)
@@ -187,6 +206,7 @@ def leave_waiting_list(request: HttpRequest, token: str, forum_id: int) -> HttpR
     return redirect("registration:manage", token=token)
 
 
+@limit("manage")
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
     if request.method == "POST":
@@ -206,6 +226,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@limit("manage")
 def calendar(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
     conference = registration.conference
@@ -228,6 +249,7 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     return _private(response)
 
 
+@limit("manage")
 def reconfirm(request: HttpRequest, token: str) -> HttpResponse:
     """'Still coming?' GET only asks (mail scanners follow links); the answer is a POST."""
     registration = _manageable(token)
@@ -253,4 +275,56 @@ def reconfirm(request: HttpRequest, token: str) -> HttpResponse:
                 "picks": picks_for_display(registration),
             },
         )
+    )
+
+
+@limit("manage")
+def my_data(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee's own data as JSON (right of access)."""
+    registration = _manageable(token)
+    response = JsonResponse(
+        services.registration_data(registration),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{registration.conference.slug}-my-data.json"'
+    )
+    return _private(response)
+
+
+@limit("manage")
+def delete(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete my registration: confirm (GET), then erase (POST)."""
+    registration = _manageable(token)
+    if request.method == "POST":
+        services.erase_registration(registration=registration)
+        return _private(
+            render(request, "registration/deleted.html", {"conference": registration.conference})
+        )
+    return _private(
+        render(
+            request,
+            "registration/delete.html",
+            {"conference": registration.conference, "registration": registration},
+        )
+    )
+
+
+@sensitive_post_parameters()
+@limit("new_link", method="POST")
+def new_link(request: HttpRequest) -> HttpResponse:
+    """ "Send me a new link": the reply is the same whether or not the email is registered."""
+    conference = get_conference(request)
+    sent = False
+    if request.method == "POST":
+        form = NewLinkForm(request.POST)
+        if form.is_valid():
+            services.send_new_link(conference=conference, email=form.cleaned_data["email"])
+            sent = True
+    else:
+        form = NewLinkForm()
+    return render(
+        request,
+        "registration/new_link.html",
+        {"conference": conference, "form": form, "sent": sent},
     )

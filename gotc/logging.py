@@ -1,0 +1,34 @@
+"""Keep secrets and personal data out of logs."""
+
+import logging
+import re
+
+# /r/<token>/ (optionally language-prefixed): the token is a password to a registration.
+TOKEN_PATH = re.compile(r"(/r/)[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text: str) -> str:
+    return TOKEN_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrite log records so that attendees' manage tokens never reach a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            if isinstance(record.args, dict):
+                record.args = {
+                    key: redact(value) if isinstance(value, str) else value
+                    for key, value in record.args.items()
+                }
+            else:
+                record.args = tuple(
+                    redact(arg) if isinstance(arg, str) else arg for arg in record.args
+                )
+        request = getattr(record, "request", None)
+        if request is not None and TOKEN_PATH.search(getattr(request, "path", "")):
+            # Error reports would print the request line: drop it.
+            record.request = None
+        return True
