@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgendaConfig(AppConfig):
     name = "agenda"
     verbose_name = _("Program")
+
+    def ready(self) -> None:
+        from agenda import signals  # noqa: F401 - connects cache invalidation

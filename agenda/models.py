@@ -143,7 +143,7 @@ class Forum(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ForumKind, default=ForumKind.TOPIC)
     description = models.TextField(_("description"), blank=True)
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, related_name="forums", verbose_name=_("room")
+        Room, on_delete=models.RESTRICT, related_name="forums", verbose_name=_("room")
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))

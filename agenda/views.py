@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from agenda import caching
 from agenda.enums import ForumKind
 from agenda.models import Conference, Forum, Speaker, Talk
 
@@ -86,6 +87,7 @@ def build_days(conference: Conference, forums: list[Forum]) -> list[ProgramDay]:
 
 def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
+    caching.opt_in(request, caching.PROGRAM)
     kind = request.GET.get("kind", "")
     if kind not in ForumKind.values:
         kind = ""

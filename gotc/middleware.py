@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -22,8 +23,36 @@ class FirstVisitLanguage:
         self.get_response = get_response
 
     def __call__(self, request):
+        switch = self._switch(request)
+        if switch is not None:
+            return switch
         redirect = self._redirect(request)
         return redirect or self.get_response(request)
+
+    def _switch(self, request):
+        """The language switcher: ?lang=<code> remembers the choice (cookie) and sends the
+        visitor to the same page in that language. Links, not a form: no CSRF token on the
+        cached program pages, and it works without JavaScript."""
+        code = request.GET.get("lang")
+        if request.method not in {"GET", "HEAD"} or code is None:
+            return None
+        if code not in dict(settings.LANGUAGES):
+            return None
+        query = request.GET.copy()
+        del query["lang"]
+        # Resolve the path in its own language (the prefix only matches when it is active).
+        with translation.override(translation.get_language_from_path(request.path_info)):
+            path = translate_url(request.path, code)
+        target = f"{path}?{query.urlencode()}" if query else path
+        response = HttpResponseRedirect(target)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        return response
 
     def _redirect(self, request):
         if request.method not in {"GET", "HEAD"}:

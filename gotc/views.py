@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from agenda import caching
 from agenda.models import Forum
 from agenda.views import build_days, get_conference
 from registration.queries import with_seat_counts
@@ -19,6 +20,7 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
             raise
         # A fresh install: say so instead of a bare 404.
         return render(request, "home_empty.html")
+    caching.opt_in(request, caching.PROGRAM, caching.SEATS)
     forums = list(
         with_seat_counts(Forum.objects.filter(conference=conf))
         .select_related("room")

@@ -300,7 +300,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Ask “still coming?”"), permissions=["change"])
     def send_reconfirmation(self, request, queryset):
         count = 0
-        for conference_id in queryset.values_list("conference", flat=True).distinct():
+        for conference_id in queryset.order_by().values_list("conference", flat=True).distinct():
             from agenda.models import Conference
 
             count += services.send_reconfirmation(
@@ -323,7 +323,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def _export(self, request, queryset, file_format: str):
         from registration.staff import export_response
 
-        conference_ids = set(queryset.values_list("conference", flat=True).distinct())
+        conference_ids = set(queryset.order_by().values_list("conference", flat=True).distinct())
         if len(conference_ids) != 1:
             self.message_user(
                 request, _("Select registrations of one conference to export."), messages.ERROR

@@ -7,6 +7,7 @@ Every export is written to the ExportLog (who, when, which filter, how many rows
 """
 
 import csv
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from agenda.models import Conference, Forum
@@ -54,9 +56,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value) -> object:
-    """Make a cell inert in spreadsheets (CSV/formula injection): prefix with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Make a cell inert in spreadsheets (CSV/formula injection): prefix with a quote; drop
+    control characters, which Excel files cannot hold."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
@@ -269,7 +274,9 @@ def csv_chunks(attendees: AttendeeList, log: ExportLog) -> Iterator[str]:
 def xlsx_file(attendees: AttendeeList, log: ExportLog, title: str):
     """The workbook in a spooled temporary file (rewound), written with openpyxl write-only."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Attendees")
+    # Sheet titles cannot hold : \\ / ? * [ ] and stop at 31 characters.
+    safe_title = re.sub(r"[:\\/?*\[\]]", " ", ILLEGAL_CHARACTERS_RE.sub("", title)).strip()[:31]
+    sheet = workbook.create_sheet(title=safe_title or "Attendees")
     bold = Font(bold=True)
     header = []
     for value in attendees.header():

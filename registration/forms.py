@@ -1,5 +1,6 @@
 """Attendee forms. Rules are checked by registration.services; forms only report them early."""
 
+import re
 from itertools import groupby
 
 from crispy_forms.helper import FormHelper
@@ -14,6 +15,9 @@ from registration import services
 from registration.enums import Language
 from registration.models import phone_validator
 from registration.queries import with_seat_counts
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ForumPicksField(forms.ModelMultipleChoiceField):
@@ -155,6 +159,14 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
         self.consent_helper.form_tag = False
         self.consent_helper.disable_csrf = True
         self.consent_helper.layout = Layout(Fieldset(_("Privacy"), "consent", "newsletter"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("full_name", "organization", "job_title", "phone"):
+            value = cleaned.get(name)
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                self.add_error(name, _("Please remove the invisible control characters."))
+        return cleaned
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agenda import caching
 from agenda.models import Conference, Forum
 from registration import mailing
 from registration.enums import PickStatus, RegistrationStatus
@@ -177,6 +178,7 @@ def _place(
             )
         )
     # A forum picked before (and released) keeps its row: upsert on (registration, forum).
+    caching.bump(caching.SEATS)
     ForumPick.objects.bulk_create(
         picks,
         update_conflicts=True,
@@ -289,6 +291,7 @@ def change_picks(
         dropped = [pick for forum_id, pick in current.items() if forum_id not in wanted]
         freed = [pick.forum_id for pick in dropped if pick.status == PickStatus.SEATED]
         if dropped:
+            caching.bump(caching.SEATS)
             ForumPick.objects.filter(pk__in=[pick.pk for pick in dropped]).update(
                 status=PickStatus.RELEASED, seated_at=None, updated_at=now
             )
@@ -310,6 +313,7 @@ def leave_waiting_list(*, registration: Registration, forum: Forum) -> bool:
             registration=registration, forum=forum, status=PickStatus.WAITING
         ).update(status=PickStatus.RELEASED, updated_at=timezone.now())
         if updated:
+            caching.bump(caching.SEATS)
             mailing.queue(registration, "change")
     return bool(updated)
 
@@ -327,6 +331,7 @@ def cancel_registration(
         live = list(registration.picks.live())
         locked = _lock_forums(pick.forum_id for pick in live)
         freed = [pick.forum_id for pick in live if pick.status == PickStatus.SEATED]
+        caching.bump(caching.SEATS)
         ForumPick.objects.filter(pk__in=[pick.pk for pick in live]).update(
             status=PickStatus.RELEASED, seated_at=None, updated_at=now
         )
@@ -389,6 +394,7 @@ def _promote_locked(
             pick.save(update_fields=["status", "seated_at", "updated_at"])
             mailing.queue(pick.registration, "promotion", forum=forum)
             promoted.append(pick)
+            caching.bump(caching.SEATS)
             free -= 1
     return promoted
 

@@ -14,6 +14,18 @@ from tests.factories import (
     TalkSpeakerFactory,
 )
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no cached page, version or rate-limit count
+    leaks from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 TALKS_PER_FORUM = 3
 # (day, start) slots; each slot runs one forum per room in parallel.
 SLOTS = [(1, dt.time(9, 0)), (1, dt.time(13, 30)), (2, dt.time(9, 0)), (2, dt.time(13, 30))]

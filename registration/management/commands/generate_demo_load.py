@@ -17,7 +17,8 @@ class Command(BaseCommand):
         "Generate a load-test conference (slug 'load' by default): a program of N forums in "
         "parallel rooms over two days, talks and speakers, and M registrations with picks, "
         "built on the test factories (tests/factories.py, dev extras). Replaces an earlier "
-        "conference with the same slug. For benchmarks only."
+        "conference with the same slug. For benchmarks only: the load conference is published "
+        "and dated in the future, so it becomes the site's current conference."
     )
 
     def add_arguments(self, parser):
@@ -39,7 +40,10 @@ class Command(BaseCommand):
             if options[name] < 0 or (name == "forums" and options[name] < 1):
                 raise CommandError(f"--{name} must be positive.")
         with transaction.atomic():
-            Conference.objects.filter(slug=options["slug"]).delete()
+            old = Conference.objects.filter(slug=options["slug"])
+            ForumPick.objects.filter(registration__conference__in=old).delete()
+            Registration.objects.filter(conference__in=old).delete()
+            old.delete()
             conference = factories.ConferenceFactory(
                 slug=options["slug"],
                 name=f"GOTC load test ({options['slug']})",

@@ -1,0 +1,52 @@
+"""Version counters for cached pages, shared through the default cache (Redis in production).
+
+A cached page remembers the versions it was rendered under; bumping a version makes every page
+that depends on it stale at once, on every process and host. "program" changes with any save
+of the agenda models, "seats" with any change of forum picks (registration.services).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+PROGRAM = "program"
+SEATS = "seats"
+KEYS = {PROGRAM: "gotc:version:program", SEATS: "gotc:version:seats"}
+
+
+def current_versions(names) -> dict[str, int]:
+    found = cache.get_many([KEYS[name] for name in names])
+    return {name: found.get(KEYS[name], 0) for name in names}
+
+
+def _bump_now(name: str) -> None:
+    key = KEYS[name]
+    try:
+        cache.incr(key)
+    except ValueError:
+        # Missing (first change, or evicted): start from a value no stored page can carry.
+        import time
+
+        cache.set(key, int(time.time() * 1000), timeout=None)
+
+
+def bump(name: str) -> None:
+    """Invalidate pages depending on ``name`` once the current transaction commits."""
+    transaction.on_commit(lambda: _bump_now(name))
+
+
+def cacheable_request(request) -> bool:
+    """Anonymous GET/HEAD without session or pending messages: the same page for everyone."""
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def opt_in(request, *deps: str) -> None:
+    """Called by a view: cache this page (gotc.pagecache), stale when any of ``deps`` changes.
+    The versions are read before rendering, so a change during rendering is never hidden."""
+    if cacheable_request(request) and not request.user.is_authenticated:
+        request.page_cache_deps = deps
+        request.page_cache_versions = current_versions(deps)

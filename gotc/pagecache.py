@@ -1,0 +1,76 @@
+"""Whole-page cache for the program pages (home, agenda), shared by every process and host.
+
+A view opts in by setting ``request.page_cache_deps`` (e.g. ``("program", "seats")``). The
+rendered page is stored with the versions it was built under (agenda.caching); a hit replays
+it, with its security headers, straight after WhiteNoise: no session, no database, one cache
+round trip. ETag / If-None-Match answer 304. Logged-in staff, pending messages and anything
+but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are per visitor).
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+
+from agenda.caching import cacheable_request, current_versions
+
+SKIPPED_HEADERS = {"set-cookie", "content-length"}
+TIMEOUT = 60 * 60 * 24
+
+
+def _key(request) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"gotc:page:{(request.method == 'HEAD' and 'GET') or request.method}:{digest}"
+
+
+def _not_modified(request, etag: str) -> bool:
+    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+
+
+class ProgramPageCache:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        entry = cache.get(key)
+        if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
+            return self._replay(request, entry)
+        response = self.get_response(request)
+        deps = getattr(request, "page_cache_deps", None)
+        if deps and response.status_code == 200 and not response.streaming and not response.cookies:
+            versions = getattr(request, "page_cache_versions", None) or current_versions(deps)
+            entry = {
+                "versions": versions,
+                "content": response.content,
+                "headers": {
+                    name: value
+                    for name, value in response.items()
+                    if name.lower() not in SKIPPED_HEADERS
+                },
+                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            }
+            cache.set(key, entry, TIMEOUT)
+            response["ETag"] = entry["etag"]
+            response["Cache-Control"] = "no-cache"
+            if _not_modified(request, entry["etag"]):
+                return self._not_modified_response(entry)
+        return response
+
+    def _replay(self, request, entry) -> HttpResponse:
+        if _not_modified(request, entry["etag"]):
+            return self._not_modified_response(entry)
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["ETag"] = entry["etag"]
+        response["Cache-Control"] = "no-cache"
+        return response
+
+    def _not_modified_response(self, entry) -> HttpResponse:
+        response = HttpResponseNotModified()
+        response["ETag"] = entry["etag"]
+        response["Cache-Control"] = "no-cache"
+        return response
