@@ -16,7 +16,6 @@ from registration.enums import Language
 from registration.models import phone_validator
 from registration.queries import with_seat_counts
 
-
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
