@@ -1,0 +1,65 @@
+"""manage.py load_demo_attendees: fills the demo's Flash Talks forum through the services."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from post_office.models import Email
+
+from registration.enums import PickStatus
+from registration.models import ForumPick, Registration
+from tests.factories import ConferenceFactory, ForumFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_forum():
+    conference = ConferenceFactory(slug="2023")
+    return ForumFactory(conference=conference, slug="flash-talks", title="Flash Talks", capacity=4)
+
+
+def run(*args) -> str:
+    output = io.StringIO()
+    call_command("load_demo_attendees", *args, stdout=output)
+    return output.getvalue()
+
+
+def test_load_demo_attendees_fills_the_forum_without_emails(demo_forum):
+    output = run()
+
+    assert (
+        output
+        == "Demo attendees: 4 created; “Flash Talks” is full (register to see its waiting list).\n"
+    )
+    assert sorted(Registration.objects.values_list("email", flat=True)) == [
+        f"demo-attendee-{n}@example.org" for n in range(1, 5)
+    ]
+    assert ForumPick.objects.filter(forum=demo_forum, status=PickStatus.SEATED).count() == 4
+    assert Email.objects.count() == 0
+
+
+def test_load_demo_attendees_twice_creates_nothing_more(demo_forum):
+    run()
+
+    output = run()
+
+    assert output.startswith("Demo attendees: 0 created;")
+    assert Registration.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--conference", "1999"], "No conference '1999': run load_demo first."),
+        ([], "The demo forum 'flash-talks' is missing: run load_demo first."),
+    ],
+    ids=["unknown-conference", "missing-forum"],
+)
+def test_load_demo_attendees_without_demo_program_fails(db, args, message):
+    ConferenceFactory(slug="2023")
+
+    with pytest.raises(CommandError) as excinfo:
+        run(*args)
+
+    assert str(excinfo.value) == message

@@ -1,0 +1,425 @@
+"""/register/ and /register/done/: the form, its bad inputs, the done page, bots and CSRF."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from post_office.models import Email
+
+from registration.enums import PickStatus
+from registration.models import ForumPick, Registration
+from tests.factories import ForumFactory
+from tests.pages import main_text, parse, text, with_class
+
+pytestmark = pytest.mark.django_db
+
+FOREIGN = object()  # stands for the id of a forum of another conference
+
+
+def slot_heading(forum) -> str:
+    """A time slot's heading as the page shows it: day, start and end in venue time."""
+    starts = forum.starts_at.astimezone(forum.conference.tzinfo)
+    ends = forum.ends_at.astimezone(forum.conference.tzinfo)
+    return f"{starts:%a} {starts.day} {starts:%b} {starts:%H:%M}–{ends:%H:%M}"
+
+
+def slots(page) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(slot heading, [(forum title, seat status)])] as the register page lists them."""
+    found = []
+    for slot in with_class(page, "div", "slot"):
+        forums = [
+            (
+                text(card.find(".//span[@class='fw-semibold']")),
+                text(with_class(card, "span", "seat-status")[0]),
+            )
+            for card in with_class(slot, "div", "pick-card")
+        ]
+        found.append((text(slot.find(".//h3")), forums))
+    return found
+
+
+def field_errors(page, field: str) -> list[str]:
+    """Error messages shown next to a field (inside the field's own container)."""
+    if field == "forums":
+        box = page.find(".//fieldset[@class='forum-picks mb-4']/div[@id='forums-errors']")
+        return [text(p) for p in box.iter("p")] if box is not None else []
+    error = page.find(f".//div[@id='div_id_{field}']//div[@id='id_{field}_error']")
+    return [text(span) for span in error.iter("span")] if error is not None else []
+
+
+def fields_with_errors(page) -> set[str]:
+    names = {
+        el.get("id")[len("id_") : -len("_error")]
+        for el in page.iter("div")
+        if (el.get("id") or "").endswith("_error")
+    }
+    if page.find(".//div[@id='forums-errors']") is not None:
+        names.add("forums")
+    return names
+
+
+def typed_values(page) -> dict:
+    """What the re-rendered form holds: text inputs, the language, ticked boxes."""
+    (form,) = with_class(page, "form", "registration-form")
+    values = {
+        el.get("name"): el.get("value", "")
+        for el in form.iter("input")
+        if el.get("type") in {"text", "email", "tel"}
+    }
+    selected = form.find(".//select[@name='language']/option[@selected]")
+    values["language"] = selected.get("value") if selected is not None else None
+    values["forums"] = sorted(
+        el.get("value")
+        for el in form.iter("input")
+        if el.get("name") == "forums" and el.get("checked") is not None
+    )
+    values["consent"] = form.find(".//input[@name='consent']").get("checked") is not None
+    return values
+
+
+def done_picks(page) -> list[tuple[str, str]]:
+    """[(forum title, badge)] on the done page."""
+    return [
+        (text(item.find(".//a")), text(with_class(item, "span", "badge")[0]))
+        for item in with_class(page, "li", "list-group-item")
+    ]
+
+
+# --- GET -------------------------------------------------------------------------------------
+
+
+def test_register_page_groups_forums_by_slot_with_seats_left(
+    client, conference, morning, parallel, afternoon, day_two, fill
+):
+    cloud = ForumFactory(
+        conference=conference,
+        title="Cloud Native",
+        day=1,
+        start=dt.time(9, 0),
+        capacity=3,
+        position=1,
+    )
+    fill(cloud, 2, prefix="cloud")
+    fill(day_two, 3, prefix="flash")
+
+    response = client.get("/register/")
+
+    assert response.status_code == 200
+    assert slots(parse(response)) == [
+        (
+            slot_heading(morning),
+            [("Open Source Infrastructure", "5 seats left"), ("Cloud Native", "1 seat left")],
+        ),
+        (slot_heading(parallel), [("eBPF and the Kernel", "5 seats left")]),
+        (slot_heading(afternoon), [("Open Source Governance", "2 seats left")]),
+        (slot_heading(day_two), [("Flash Talks", "Full Tick to join the waiting list")]),
+    ]
+
+
+def test_register_page_without_forums_says_so(client, conference):
+    response = client.get("/register/")
+
+    assert slots(parse(response)) == []
+    assert "No forum is open for registration yet." in main_text(response)
+
+
+def test_register_page_in_chinese_preselects_chinese_emails(client, conference, morning):
+    response = client.get("/zh-hans/register/")
+
+    assert typed_values(parse(response))["language"] == "zh-hans"
+
+
+# --- POST: happy path ------------------------------------------------------------------------
+
+
+def test_register_post_saves_registration_and_redirects_to_done(
+    client, conference, afternoon, day_two, fill, form_data
+):
+    fill(day_two, 1)
+
+    response = client.post(
+        "/register/", form_data([afternoon, day_two], full_name="  张伟  ", newsletter="on")
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/done/"
+    registration = Registration.objects.get(email="li.wei@example.org")
+    assert (
+        registration.full_name,
+        registration.organization,
+        registration.job_title,
+        registration.phone,
+        registration.language,
+        registration.newsletter,
+    ) == ("张伟", "OpenAtom Foundation", "Maintainer", "+86 138 0000 0000", "en", True)
+    assert registration.consent_at is not None
+    assert {pick.forum.slug: pick.status for pick in registration.picks.all()} == {
+        "governance": PickStatus.SEATED,
+        "flash-talks": PickStatus.WAITING,
+    }
+
+
+def test_done_page_shows_seated_and_waiting_picks(
+    client, conference, afternoon, day_two, fill, form_data
+):
+    fill(day_two, 1)
+    client.post("/register/", form_data([day_two, afternoon]))
+
+    response = client.get("/register/done/")
+
+    page = parse(response)
+    assert response.status_code == 200
+    assert text(page.find(".//h1")) == "Thank you, Li Wei!"
+    assert text(page.find(".//div[@role='status']/p")) == (
+        "We have sent an email to li.wei@example.org."
+    )
+    assert done_picks(page) == [
+        ("Open Source Governance", "Seat reserved"),
+        ("Flash Talks", "On the waiting list"),
+    ]
+
+
+def test_register_post_sends_confirmation_email(
+    client, conference, morning, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/", form_data([morning]))
+
+    registration = Registration.objects.get()
+    assert [message.to for message in mail.outbox] == [["li.wei@example.org"]]
+    assert registration.ticket_display in mail.outbox[0].subject
+
+
+def test_done_page_without_registration_redirects_to_form(client, conference):
+    response = client.get("/register/done/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/"
+
+
+# --- POST: bad inputs ------------------------------------------------------------------------
+
+
+def test_register_post_all_empty_shows_every_required_error(client, conference, morning):
+    # Unticked boxes (forums, consent) are not sent at all.
+    empty = dict.fromkeys(
+        ["full_name", "email", "organization", "job_title", "phone", "language", "website"], ""
+    )
+
+    response = client.post("/register/", empty)
+
+    page = parse(response)
+    assert response.status_code == 200
+    assert fields_with_errors(page) == {
+        "full_name",
+        "email",
+        "organization",
+        "job_title",
+        "language",
+        "forums",
+        "consent",
+    }
+    for field in ("full_name", "email", "organization", "job_title", "language"):
+        assert field_errors(page, field) == ["This field is required."]
+    assert field_errors(page, "forums") == ["Pick at least one forum you will attend."]
+    assert field_errors(page, "consent") == ["Please accept the privacy notice to register."]
+    assert Registration.objects.count() == 0
+
+
+NOT_ON_PROGRAM = "One of the forums you picked is not on this conference's program."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "errors"),
+    [
+        ({"full_name": "张" * 201}, "full_name",
+         ["Ensure this value has at most 200 characters (it has 201)."]),
+        ({"full_name": "   "}, "full_name", ["This field is required."]),
+        ({"email": "a" * 243 + "@example.org"}, "email",
+         ["Ensure this value has at most 254 characters (it has 255)."]),
+        ({"email": "li.wei at example.org"}, "email", ["Enter a valid email address."]),
+        ({"organization": "o" * 201}, "organization",
+         ["Ensure this value has at most 200 characters (it has 201)."]),
+        ({"forums": ["abc"]}, "forums", [NOT_ON_PROGRAM]),
+        ({"forums": [FOREIGN]}, "forums", [NOT_ON_PROGRAM]),
+        ({"forums": [999_999]}, "forums", [NOT_ON_PROGRAM]),
+        ({"forums": []}, "forums", ["Pick at least one forum you will attend."]),
+        ({"forums": ["morning", "parallel"]}, "forums",
+         ["“Open Source Infrastructure” and “eBPF and the Kernel” take place at the same time: "
+          "pick one of them."]),
+        ({"phone": "call me maybe"}, "phone",
+         ["Enter a phone number with digits, spaces, dashes and an optional leading +."]),
+        ({"phone": "1" * 31}, "phone",
+         ["Enter a phone number with digits, spaces, dashes and an optional leading +.",
+          "Ensure this value has at most 30 characters (it has 31)."]),
+        ({"language": "fr"}, "language",
+         ["Select a valid choice. fr is not one of the available choices."]),
+        ({"consent": ""}, "consent", ["Please accept the privacy notice to register."]),
+    ],
+    ids=[
+        "name-too-long", "name-blank", "email-too-long", "email-malformed",
+        "organization-too-long", "forums-not-a-number", "forums-foreign-id", "forums-unknown-id",
+        "forums-none", "forums-overlapping", "phone-letters", "phone-too-long",
+        "language-unknown", "consent-missing",
+    ],
+)  # fmt: skip
+def test_register_post_bad_input_rerenders_with_error_and_typed_values(
+    client,
+    conference,
+    morning,
+    parallel,
+    afternoon,
+    foreign_forum,
+    form_data,
+    overrides,
+    field,
+    errors,
+):
+    data = {**form_data([afternoon]), **overrides}
+    named = {"morning": morning.pk, "parallel": parallel.pk}
+    data["forums"] = [
+        foreign_forum.pk if forum is FOREIGN else named.get(forum, forum)
+        for forum in data["forums"]
+    ]
+
+    response = client.post("/register/", data)
+
+    page = parse(response)
+    assert response.status_code == 200
+    assert fields_with_errors(page) == {field}
+    assert field_errors(page, field) == errors
+    valid_ids = {str(pk) for pk in (morning.pk, parallel.pk, afternoon.pk)}
+    assert typed_values(page) == {
+        "full_name": data["full_name"],
+        "email": data["email"],
+        "organization": data["organization"],
+        "job_title": data["job_title"],
+        "phone": data["phone"],
+        "website": "",
+        "language": data["language"] if data["language"] in {"en", "zh-hans"} else None,
+        "forums": sorted(str(pk) for pk in data["forums"] if str(pk) in valid_ids),
+        "consent": data["consent"] == "on",
+    }
+    assert Registration.objects.count() == 0
+    assert Email.objects.count() == 0
+
+
+# --- bots, duplicates, closed window, CSRF ---------------------------------------------------
+
+
+def test_register_honeypot_filled_pretends_success_and_saves_nothing(
+    client, conference, morning, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/", form_data([morning], website="http://spam.example"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/done/"
+    assert done_picks(parse(client.get("/register/done/"))) == [
+        ("Open Source Infrastructure", "Seat reserved")
+    ]
+    assert Registration.objects.count() == 0
+    assert ForumPick.objects.count() == 0
+    assert Email.objects.count() == 0
+    assert mail.outbox == []
+
+
+def page_without_csrf(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+@pytest.mark.parametrize("seats", [5, 0], ids=["forum-with-seats", "full-forum"])
+def test_register_duplicate_email_done_page_reads_like_new_email(
+    conference, morning, form_data, fill, seats
+):
+    morning.capacity = seats
+    morning.save()
+    first_visitor, second_visitor = Client(), Client()
+    first_visitor.post("/register/", form_data([morning]))
+    new_email_page = first_visitor.get("/register/done/")
+
+    response = second_visitor.post("/register/", form_data([morning], email="LI.WEI@example.org"))
+    duplicate_page = second_visitor.get("/register/done/")
+
+    assert response["Location"] == "/register/done/"
+    assert Registration.objects.count() == 1
+    assert page_without_csrf(duplicate_page) == page_without_csrf(new_email_page).replace(
+        "li.wei@example.org", "LI.WEI@example.org"
+    )
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "lead"),
+    [
+        (dt.timedelta(days=3), None, "Registration opens on "),
+        (dt.timedelta(days=-30), dt.timedelta(days=-1), "Registration for {name} is closed."),
+    ],
+    ids=["opens-in-future", "closed-in-past"],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_register_outside_window_shows_friendly_page_without_form(
+    client, conference, morning, form_data, opens, closes, lead, method
+):
+    now = timezone.now()
+    conference.registration_opens = now + opens
+    conference.registration_closes = now + closes if closes else None
+    conference.save()
+
+    if method == "get":
+        response = client.get("/register/")
+    else:
+        response = client.post("/register/", form_data([morning]))
+
+    page = parse(response)
+    assert response.status_code == 200
+    assert text(page.find(".//h1")) == "Registration is not open"
+    assert text(page.find(".//main//p[@class='lead']")).startswith(
+        lead.format(name=conference.name)
+    )
+    assert page.find(".//input[@name='full_name']") is None
+    assert with_class(page, "form", "registration-form") == []
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_without_csrf_token_is_forbidden(conference, morning, form_data):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/register/", form_data([morning]))
+
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_with_csrf_token_from_form_succeeds(conference, morning, form_data):
+    browser = Client(enforce_csrf_checks=True)
+    form_page = parse(browser.get("/register/"))
+    (form,) = with_class(form_page, "form", "registration-form")
+    token = form.find("./input[@name='csrfmiddlewaretoken']")
+
+    response = browser.post(
+        "/register/", {**form_data([morning]), "csrfmiddlewaretoken": token.get("value")}
+    )
+
+    assert response["Location"] == "/register/done/"
+    assert Registration.objects.count() == 1
+
+
+# --- query count -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("picked", [1, 3], ids=["1-forum", "3-forums"])
+def test_register_post_runs_fixed_number_of_queries(
+    client, conference, morning, afternoon, day_two, form_data, django_assert_num_queries, picked
+):
+    forums = [morning, afternoon, day_two][:picked]
+    data = form_data(forums)
+
+    with django_assert_num_queries(16):
+        response = client.post("/register/", data)
+
+    assert response["Location"] == "/register/done/"
+    assert Registration.objects.get().picks.count() == picked
