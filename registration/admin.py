@@ -210,6 +210,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Cancel by changing state; personal data goes with `manage.py anonymize`.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # The private link acts as the attendee: only people who may change registrations.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "manage_link"]})
+            for name, options in fieldsets
+        ]
+
     @admin.display(description=_("ticket"), ordering="ticket_code")
     def ticket(self, obj) -> str:
         return obj.ticket_display

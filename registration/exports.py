@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Aggregate, CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,8 +60,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(value) -> object:
     """Make a cell inert in spreadsheets (CSV/formula injection): prefix with a quote; drop
     control characters, which Excel files cannot hold."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, str) and value:
+        if not value.isprintable():
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(FORMULA_PREFIXES):
             return "'" + value
     return value
@@ -97,6 +100,7 @@ class AttendeeList:
             Forum.objects.filter(conference=self.conference).order_by("starts_at", "position", "pk")
         )
         self.forum_titles = {forum.pk: forum.title for forum in self.forums}
+        self.forum_ids = [forum.pk for forum in self.forums]
         self.row_count = 0
 
     def header(self) -> list[str]:
@@ -125,8 +129,11 @@ class AttendeeList:
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
     def rows(self) -> Iterator[list]:
-        """Rows built from plain values (no model instances), one picks query per chunk."""
-        positions = self._positions()
+        """Rows from one streamed query: plain values (no model instances), each
+        registration's live picks aggregated by the database into one text column."""
+        positions = self.positions = self._positions()
+        self.makers = self._cell_makers()
+        order = {forum_id: index for index, forum_id in enumerate(self.forum_ids)}
         statuses = [STATUSES[s] for s in sorted(self.request.statuses) if s in STATUSES]
         if self.request.forum is not None:
             picks = ForumPick.objects.filter(
@@ -136,14 +143,19 @@ class AttendeeList:
             )
             if self.request.registration_ids is not None:
                 picks = picks.filter(registration_id__in=self.request.registration_ids)
-            source = picks.order_by("status", "picked_at", "pk").values_list(
-                "pk", "status", *(f"registration__{name}" for name in REGISTRATION_FIELDS)
+            source = (
+                picks.annotate(live=PickList("registration__picks"))
+                .order_by("status", "picked_at", "pk")
+                .values_list(
+                    "pk",
+                    "status",
+                    *(f"registration__{name}" for name in REGISTRATION_FIELDS),
+                    "live",
+                )
             )
-            for chunk in _chunks(source.iterator(chunk_size=CHUNK)):
-                live = self._live_picks([row[2] for row in chunk])
-                for pick_id, status, *registration in chunk:
-                    self.row_count += 1
-                    yield self._row(registration, live, positions, pick=(pick_id, status))
+            for pick_id, status, *registration, live in source.iterator(chunk_size=CHUNK):
+                self.row_count += 1
+                yield self._row(registration, _parse(live, order), positions, (pick_id, status))
             return
         registrations = Registration.objects.filter(
             conference=self.conference, status=RegistrationStatus.CONFIRMED
@@ -154,72 +166,66 @@ class AttendeeList:
             registrations = registrations.filter(
                 pk__in=ForumPick.objects.filter(status__in=statuses).values("registration_id")
             )
-        source = registrations.order_by("full_name", "pk").values_list(*REGISTRATION_FIELDS)
-        for chunk in _chunks(source.iterator(chunk_size=CHUNK)):
-            live = self._live_picks([row[0] for row in chunk])
-            for registration in chunk:
-                self.row_count += 1
-                yield self._row(registration, live, positions)
-
-    def _live_picks(self, registration_ids: list[int]) -> dict[int, list[tuple]]:
-        """registration id → [(pick id, forum id, status)] in forum order (one query)."""
-        by_registration: dict[int, list[tuple]] = {}
-        rows = (
-            ForumPick.objects.filter(
-                registration_id__in=registration_ids,
-                status__in=[PickStatus.SEATED, PickStatus.WAITING],
-            )
-            .order_by("forum__starts_at", "forum_id")
-            .values_list("registration_id", "pk", "forum_id", "status")
+        source = (
+            registrations.annotate(live=PickList("picks"))
+            .order_by("full_name", "pk")
+            .values_list(*REGISTRATION_FIELDS, "live")
         )
-        for registration_id, pick_id, forum_id, status in rows:
-            by_registration.setdefault(registration_id, []).append((pick_id, forum_id, status))
-        return by_registration
+        for *registration, live in source.iterator(chunk_size=CHUNK):
+            self.row_count += 1
+            yield self._row(registration, _parse(live, order), positions)
 
-    def _row(self, registration: tuple, live: dict, positions: dict[int, int], pick=None) -> list:
-        (
-            pk,
-            ticket,
-            name,
-            email,
-            organization,
-            job_title,
-            phone,
-            language,
-            newsletter,
-            created_at,
-            checked_in_at,
-        ) = registration
-        picks = live.get(pk, [])
-        titles = self.forum_titles
-        half = len(ticket) // 2
-        values = {
-            "ticket_code": f"{ticket[:half]}-{ticket[half:]}",
-            "full_name": name,
-            "email": email,
-            "organization": organization,
-            "job_title": job_title,
-            "phone": phone,
-            "language": language,
-            "newsletter": "yes" if newsletter else "no",
-            "registered_at": self._time(created_at),
-            "checked_in_at": self._time(checked_in_at),
-            "seated_forums": "; ".join(
-                titles[forum_id] for _, forum_id, status in picks if status == PickStatus.SEATED
-            ),
-            "waiting_forums": "; ".join(
-                f"{titles[forum_id]} (#{positions.get(pick_id, '?')})"
-                for pick_id, forum_id, status in picks
+    def _cell_makers(self) -> list:
+        """One function per chosen column: (registration, picks, pick) → cell value.
+
+        Built once per export so that each row does only the work its columns need."""
+        titles, positions = self.forum_titles, self.positions
+        field = {name: index for index, name in enumerate(REGISTRATION_FIELDS)}
+        time = self._time
+
+        def plain(name):
+            index = field[name]
+            return lambda reg, picks, pick: reg[index]
+
+        def ticket(reg, picks, pick):
+            code = reg[field["ticket_code"]]
+            half = len(code) // 2
+            return f"{code[:half]}-{code[half:]}"
+
+        def seated(reg, picks, pick):
+            return "; ".join(titles[f] for _, f, status in picks if status == PickStatus.SEATED)
+
+        def waiting(reg, picks, pick):
+            return "; ".join(
+                f"{titles[f]} (#{positions.get(pick_id, '?')})"
+                for pick_id, f, status in picks
                 if status == PickStatus.WAITING
-            ),
-            "pick_status": str(PickStatus(pick[1]).label) if pick else "",
-            "waiting_position": positions.get(pick[0], "") if pick else "",
+            )
+
+        makers = {
+            "ticket_code": ticket,
+            "full_name": plain("full_name"),
+            "email": plain("email"),
+            "organization": plain("organization"),
+            "job_title": plain("job_title"),
+            "phone": plain("phone"),
+            "language": plain("language"),
+            "newsletter": lambda reg, picks, pick: "yes" if reg[field["newsletter"]] else "no",
+            "registered_at": lambda reg, picks, pick: time(reg[field["created_at"]]),
+            "checked_in_at": lambda reg, picks, pick: time(reg[field["checked_in_at"]]),
+            "seated_forums": seated,
+            "waiting_forums": waiting,
+            "pick_status": lambda reg, picks, pick: str(PickStatus(pick[1]).label) if pick else "",
+            "waiting_position": lambda reg, picks, pick: positions.get(pick[0], "") if pick else "",
         }
-        row = [neutralise(values[c]) for c in self.columns]
+        return [makers[column] for column in self.columns]
+
+    def _row(self, registration, picks: list, positions: dict[int, int], pick=None) -> list:
+        row = [neutralise(make(registration, picks, pick)) for make in self.makers]
         if self.request.forum_columns:
             by_forum = {forum_id: (pick_id, status) for pick_id, forum_id, status in picks}
-            for forum in self.forums:
-                found = by_forum.get(forum.pk)
+            for forum_id in self.forum_ids:
+                found = by_forum.get(forum_id)
                 if found is None:
                     row.append("")
                 elif found[1] == PickStatus.SEATED:
@@ -244,15 +250,43 @@ REGISTRATION_FIELDS = (
 )
 
 
-def _chunks(iterator, size: int = CHUNK) -> Iterator[list]:
-    chunk = []
-    for item in iterator:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+class PickList(Aggregate):
+    """A registration's seated and waiting picks as "pick:forum:status,…" (one text column):
+    GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = CharField()
+
+    def __init__(self, relation: str):
+        parts = Concat(
+            Cast(f"{relation}__pk", CharField()),
+            Value(":"),
+            Cast(f"{relation}__forum_id", CharField()),
+            Value(":"),
+            f"{relation}__status",
+            output_field=CharField(),
+        )
+        live = Q(**{f"{relation}__status__in": [PickStatus.SEATED, PickStatus.WAITING]})
+        super().__init__(parts, filter=live)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        clone = self.copy()
+        clone.function = "STRING_AGG"
+        clone.template = "%(function)s(%(expressions)s, ',')"
+        return clone.as_sql(compiler, connection, **extra_context)
+
+
+def _parse(blob: str | None, order: dict[int, int]) -> list[tuple[int, int, str]]:
+    """'12:3:seated,13:5:waiting' → [(pick id, forum id, status)] in program order."""
+    if not blob:
+        return []
+    picks = []
+    for item in blob.split(","):
+        pick_id, forum_id, status = item.split(":")
+        picks.append((int(pick_id), int(forum_id), status))
+    picks.sort(key=lambda pick: order.get(pick[1], 0))
+    return picks
 
 
 class _Echo:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from post_office.connections import connections
 from post_office.models import PRIORITY, STATUS, Email
 
 from registration.tickets import qr_png_data_uri
@@ -90,6 +91,9 @@ def deliver(email_ids: list[int]) -> int:
         try:
             email.dispatch(commit=False)
         except Exception:
+            # Any backend failure: drop the broken connection (or every later send in this
+            # thread reuses it) and leave the email to the worker's retry.
+            connections.close()
             logger.warning("Email %s could not be sent now; the worker will retry.", email.pk)
             Email.objects.filter(pk=email.pk).update(
                 status=STATUS.requeued,

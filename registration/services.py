@@ -140,7 +140,13 @@ def _lock_forums(forum_ids: Iterable[int]) -> dict[int, Forum]:
     ids = sorted(set(forum_ids))
     if not ids:
         return {}
-    forums = Forum.objects.select_for_update().select_related("conference").filter(pk__in=ids)
+    # of=("self",): lock the forum rows only, never the joined conference row (register()
+    # locks that one first; locking it here, after the forums, would invert the order).
+    forums = (
+        Forum.objects.select_for_update(of=("self",))
+        .select_related("conference")
+        .filter(pk__in=ids)
+    )
     return {forum.pk: forum for forum in forums.order_by("pk")}
 
 

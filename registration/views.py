@@ -164,6 +164,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                         registration=registration, forums=form.cleaned_data["forums"]
                     )
                 except services.RegistrationError as exc:
+                    if exc.field is None:
+                        # Closed window or cancelled meanwhile: the page shows no form then,
+                        # so say it above everything.
+                        messages.error(request, exc.message)
                     form.add_error(exc.field, exc.message)
                 else:
                     if changes.changed:

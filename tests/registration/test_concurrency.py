@@ -27,13 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 JOIN_TIMEOUT = 120  # seconds; SQLite's busy timeout is 20 s per statement
 ON_POSTGRESQL = connection.vendor == "postgresql"
-LOCK_ORDER_BUG = (
-    "BUG: registration/services.py _lock_forums() locks with select_for_update() over "
-    "select_related('conference'); PostgreSQL then locks the joined conference row too, "
-    "after the forum rows, while register() locks the conference first and the forums after. "
-    "cancel_registration / change_picks / promote_waiting running next to register() "
-    "deadlock ('deadlock detected' reaches the caller). Fix: select_for_update(of=('self',))."
-)
 
 
 def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, object]]:
@@ -107,7 +100,6 @@ def test_simultaneous_registrations_never_overbook_a_forum(conference, small_for
     )
 
 
-@pytest.mark.xfail(ON_POSTGRESQL, strict=True, reason=LOCK_ORDER_BUG)
 def test_simultaneous_cancellations_and_registrations_keep_lists_consistent(conference):
     morning = ForumFactory(conference=conference, title="Morning", day=1, capacity=5)
     afternoon = ForumFactory(
@@ -183,7 +175,6 @@ def test_simultaneous_registrations_never_exceed_conference_capacity(conference,
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="row locks: SQLite locks the whole database")
-@pytest.mark.xfail(strict=True, reason=LOCK_ORDER_BUG)
 def test_cancel_does_not_wait_for_the_conference_row_a_registration_holds(conference, small_forum):
     holder = services.register(
         conference=conference, data=attendee(0), forums=[small_forum], notify=False

@@ -244,15 +244,6 @@ def test_requeued_email_is_sent_once_mail_server_is_back(
     assert registration.ticket_display in mail.outbox[0].body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/mailing.py deliver() leaves the post_office connection that failed "
-        "cached in the thread (Email.dispatch(commit=False) re-raises before "
-        "connections.close()), so every later immediate send in that thread reuses the dead "
-        "connection and fails, even after the mail server is back."
-    ),
-)
 def test_email_after_mail_server_outage_is_sent_immediately(
     dropping_backend, conference, morning, afternoon, register, django_capture_on_commit_callbacks
 ):

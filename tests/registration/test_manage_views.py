@@ -375,15 +375,6 @@ def test_manage_page_after_window_closed_has_no_change_form(client, attendee, wi
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/views.py manage(): a change-picks POST after the window closed "
-        "(a page opened before) gets RegistrationClosed from services.change_picks as a form "
-        "error, but manage.html renders the form and its errors only when can_change, so the "
-        "attendee sees the page again with no word that nothing was saved."
-    ),
-)
 def test_change_picks_after_window_closed_says_registration_is_closed(
     client, conference, attendee, morning, afternoon, window_closed
 ):

@@ -433,16 +433,6 @@ def test_organizer_registration_page_links_the_private_page(organizer_client, at
     assert private_link_field(response) == [attendees.zoe.get_absolute_url()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/admin.py RegistrationAdmin shows the read-only field manage_link "
-        "(the attendee's secret /r/<token>/ link) to every user who may view registrations, "
-        "so the registration desk (view only, no edits) can open it and cancel or change the "
-        "attendee's picks as the attendee. Show it only with change_registration "
-        "(get_fields/get_fieldsets per request)."
-    ),
-)
 def test_desk_registration_page_hides_the_private_link(desk_client, attendees):
     url = reverse("admin:registration_registration_change", args=[attendees.zoe.pk])
 
