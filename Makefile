@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format install migrate demo worker check bench-export messages clean
+.PHONY: run test lint format install migrate demo worker check bench bench-export messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+
+# Benchmarks (figures go to docs/performance.md). Need PostgreSQL and Redis on 127.0.0.1 and
+# wrk (installed from Debian when missing and running as root).
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/load.py --seconds $${SECONDS_PER_PHASE:-10}
+	$(BIN)/python bench/export.py --rows $${ROWS:-100000} --database-url postgres://postgres@127.0.0.1:5432/gotc_bench_export
 
 bench-export: install
 	$(BIN)/python bench/export.py --rows $${ROWS:-100000}

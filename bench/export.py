@@ -37,6 +37,14 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="gotc-bench-")
+    if args.database_url.startswith("postgres"):
+        import psycopg
+
+        name = args.database_url.rsplit("/", 1)[1]
+        admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DEBUG", "1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "gotc.settings"
@@ -53,8 +61,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command(
-        "generate_demo_load", registrations=args.rows, forums=10, talks=80, speakers=40,
-        slug="export-bench", verbosity=0,
+        "generate_demo_load",
+        registrations=args.rows,
+        forums=10,
+        talks=80,
+        speakers=40,
+        slug="export-bench",
+        verbosity=0,
     )
     print(f"export: generated {args.rows:,} registrations in {time.perf_counter() - started:.0f} s")
     conference = Conference.objects.get(slug="export-bench")

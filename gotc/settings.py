@@ -159,6 +159,11 @@ else:
     # One process only (make run): the local-memory cache is shared by nothing else.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "axes.W001"]
+# Sessions (staff logins, the "done" page) live in Redis when there is one: no database write
+# per registration; without Redis, in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,306 @@
+"""HTTP benchmark: a real gunicorn on 127.0.0.1 with PostgreSQL and Redis, driven by wrk and
+by an asyncio client (httpx). Bounded in time; stops its servers itself.
+
+Usage: .venv/bin/python bench/load.py [--seconds 10] [--workers 4] [--clients 64]
+Needs: PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379, wrk (Debian).
+Prints, in one run: requests/s of home and agenda as a ratio to a static file served by the
+same server, p50/p99 latency and non-2xx counts; registrations/s under 64 concurrent clients,
+errors, and the capacity invariant afterwards; the same burst aimed at one last seat.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "gotc_bench"
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(port: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+            "REDIS_URL": REDIS_URL,
+            "CONN_MAX_AGE": "600",
+            "EMAIL_DELIVERY": "worker",
+            "SECURE_SSL_REDIRECT": "0",
+            "RATELIMIT_REGISTER": "1000000/m",
+            "RATELIMIT_MANAGE": "1000000/m",
+            "LOG_LEVEL": "WARNING",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "DJANGO_SETTINGS_MODULE": "gotc.settings",
+        }
+    )
+    return env
+
+
+def run(args: list[str], env: dict) -> None:
+    subprocess.run(args, cwd=ROOT, env=env, check=True, timeout=600)
+
+
+def reset_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def start_gunicorn(env: dict, workers: int) -> subprocess.Popen:
+    env = {**env, "WEB_CONCURRENCY": str(workers)}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "gotc.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    return process
+
+
+def wait_healthy(base: str, timeout: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("gunicorn did not become healthy")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wrk(url: str, seconds: int, connections: int = 16) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
+
+    def latency(label: str) -> str:
+        match = re.search(rf"^\s+{label}%\s+(\S+)", output, re.M)
+        return match.group(1) if match else "?"
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*", output)
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+async def registration_burst(
+    base: str, clients: int, seconds: float, forum_sets, prefix: str, total: int | None = None
+) -> dict:
+    """``clients`` concurrent visitors: GET the form once, then POST registrations."""
+    import httpx
+
+    results = {"ok": 0, "status": {}, "latencies": [], "exceptions": 0}
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**9))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=0)
+
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+
+        async def visitor(number: int) -> None:
+            page = await http.get("/register/")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            cookie = page.cookies.get("csrftoken")
+            headers = {"Cookie": f"csrftoken={cookie}", "Referer": f"{base}/register/"}
+            while time.monotonic() < deadline:
+                index = next(counter)
+                if total is not None and index >= total:
+                    return
+                forums = forum_sets[index % len(forum_sets)]
+                data = {
+                    "csrfmiddlewaretoken": token,
+                    "full_name": f"Bench Attendee {index}",
+                    "email": f"{prefix}{index}@example.org",
+                    "organization": "Bench",
+                    "job_title": "Engineer",
+                    "language": "en",
+                    "consent": "on",
+                    "forums": [str(pk) for pk in forums],
+                }
+                started = time.perf_counter()
+                try:
+                    response = await http.post("/register/", data=data, headers=headers)
+                except httpx.HTTPError:
+                    results["exceptions"] += 1
+                    continue
+                results["latencies"].append(time.perf_counter() - started)
+                if response.status_code == 302 and "/register/done/" in response.headers.get(
+                    "location", ""
+                ):
+                    results["ok"] += 1
+                else:
+                    results["status"][response.status_code] = (
+                        results["status"].get(response.status_code, 0) + 1
+                    )
+
+        started = time.monotonic()
+        await asyncio.gather(*(visitor(n) for n in range(clients)))
+        results["elapsed"] = time.monotonic() - started
+    return results
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each load phase")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--clients", type=int, default=64)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bench_env(port)
+    reset_database()
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    run(
+        [
+            PYTHON,
+            "manage.py",
+            "generate_demo_load",
+            "--forums",
+            "10",
+            "--talks",
+            "80",
+            "--speakers",
+            "40",
+            "--registrations",
+            "0",
+            "--capacity",
+            "100000",
+        ],
+        env,
+    )
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db.models import Count, Q
+
+    from agenda.models import Conference, Forum
+    from registration.models import ForumPick
+
+    conference = Conference.objects.get(slug="load")
+    forums = list(Forum.objects.filter(conference=conference).order_by("starts_at", "pk"))
+    slots: dict = {}
+    for forum in forums:
+        slots.setdefault(forum.starts_at, []).append(forum.pk)
+    slot_lists = list(slots.values())
+    # Each registration picks one forum in each of two slots, spread over all forums.
+    forum_sets = [
+        [slot_lists[0][i % len(slot_lists[0])], slot_lists[1][i % len(slot_lists[1])]]
+        for i in range(30)
+    ]
+
+    server = start_gunicorn(env, args.workers)
+    try:
+        wait_healthy(base)
+        print(
+            f"# gunicorn: {args.workers} sync workers on {base}; PostgreSQL + Redis; "
+            f"program: {len(forums)} forums, 80 talks, 40 speakers; {os.cpu_count()} cores"
+        )
+        pages = {"static file": "/static/gotc/site.css", "home": "/", "agenda": "/agenda/"}
+        figures = {}
+        for name, path in pages.items():
+            wrk(base + path, 2)  # warm up: fills the page cache
+            figures[name] = wrk(base + path, args.seconds)
+        static = figures["static file"]["rps"]
+        for name, figure in figures.items():
+            print(
+                f"GET {name:12s} {figure['rps']:8.0f} req/s  ratio {figure['rps'] / static:4.2f}  "
+                f"p50 {figure['p50']:>8s}  p99 {figure['p99']:>8s}  non-2xx {figure['non2xx']}"
+                + (f"  {figure['socket_errors']}" if figure["socket_errors"] else "")
+            )
+
+        burst = asyncio.run(
+            registration_burst(base, args.clients, args.seconds, forum_sets, "burst")
+        )
+        latencies = burst["latencies"]
+        print(
+            f"POST /register/ {args.clients} clients: {burst['ok']} registrations in "
+            f"{burst['elapsed']:.1f} s = {burst['ok'] / burst['elapsed']:.0f}/s; "
+            f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms; "
+            f"errors: {sum(burst['status'].values()) + burst['exceptions']} {burst['status'] or ''}"
+        )
+        counts = Forum.objects.filter(conference=conference).annotate(
+            seated=Count("picks", filter=Q(picks__status="seated"))
+        )
+        overbooked = [f.title for f in counts if f.seated > f.capacity]
+        print(f"  capacity invariant after the burst: overbooked forums = {overbooked or 'none'}")
+
+        target = forums[-1]
+        seated_before = ForumPick.objects.filter(forum=target, status="seated").count()
+        Forum.objects.filter(pk=target.pk).update(capacity=seated_before + 1)
+        last = asyncio.run(
+            registration_burst(
+                base, args.clients, 60, [[target.pk]], "lastseat", total=args.clients
+            )
+        )
+        seated_after = ForumPick.objects.filter(forum=target, status="seated").count()
+        waiting = ForumPick.objects.filter(forum=target, status="waiting").count()
+        print(
+            f"POST /register/ {args.clients} at once for one last seat: {last['ok']} answered, "
+            f"{seated_after - seated_before} seated, {waiting} waiting, "
+            f"errors {sum(last['status'].values()) + last['exceptions']}"
+        )
+    finally:
+        stop(server)
+
+
+if __name__ == "__main__":
+    main()
