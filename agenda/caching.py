@@ -5,29 +5,38 @@ that depends on it stale at once, on every process and host. "program" changes w
 of the agenda models, "seats" with any change of forum picks (registration.services).
 """
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 PROGRAM = "program"
 SEATS = "seats"
+logger = logging.getLogger(__name__)
 KEYS = {PROGRAM: "gotc:version:program", SEATS: "gotc:version:seats"}
 
 
 def current_versions(names) -> dict[str, int]:
-    found = cache.get_many([KEYS[name] for name in names])
+    try:
+        found = cache.get_many([KEYS[name] for name in names])
+    except Exception:  # the cache is down: pages are rendered, nothing is served stale
+        return dict.fromkeys(names, -1)
     return {name: found.get(KEYS[name], 0) for name in names}
 
 
 def _bump_now(name: str) -> None:
     key = KEYS[name]
     try:
-        cache.incr(key)
-    except ValueError:
-        # Missing (first change, or evicted): start from a value no stored page can carry.
-        import time
-
-        cache.set(key, int(time.time() * 1000), timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # Missing (first change, or evicted): start from a value no stored page can carry.
+            cache.set(key, time.time_ns() // 1000, timeout=None)
+    except Exception:
+        # Runs after commit: a cache outage must not turn a saved change into an error page.
+        logger.warning("Could not invalidate cached %s pages", name, exc_info=True)
 
 
 def bump(name: str) -> None:

@@ -8,12 +8,14 @@ but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are pe
 """
 
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 
 from agenda.caching import cacheable_request, current_versions
 
+logger = logging.getLogger(__name__)
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 TIMEOUT = 60 * 60 * 24
 
@@ -35,9 +37,14 @@ class ProgramPageCache:
         if not cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        entry = cache.get(key)
-        if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
-            return self._replay(request, entry)
+        try:
+            entry = cache.get(key)
+            if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
+                return self._replay(request, entry)
+        except Exception:
+            # The cache is an optimisation: when Redis is down, render the page.
+            logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
+            return self.get_response(request)
         response = self.get_response(request)
         deps = getattr(request, "page_cache_deps", None)
         if deps and response.status_code == 200 and not response.streaming and not response.cookies:
@@ -52,7 +59,10 @@ class ProgramPageCache:
                 },
                 "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
             }
-            cache.set(key, entry, TIMEOUT)
+            try:
+                cache.set(key, entry, TIMEOUT)
+            except Exception:
+                logger.warning("Page cache unavailable; not storing %s", request.path)
             response["ETag"] = entry["etag"]
             response["Cache-Control"] = "no-cache"
             if _not_modified(request, entry["etag"]):
