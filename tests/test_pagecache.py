@@ -1,0 +1,140 @@
+"""The program page cache (gotc.pagecache) and the language switcher (gotc.middleware)."""
+
+
+import pytest
+
+from registration import services
+from tests.factories import ForumFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def forum(conference):
+    return ForumFactory(conference=conference, title="Kernel Hall", capacity=3)
+
+
+def test_home_second_visit_is_served_from_cache_without_queries(
+    client, forum, django_assert_num_queries
+):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Kernel Hall" in response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "csrftoken" not in response.cookies
+
+
+def test_cached_page_answers_304_to_its_etag(client, forum):
+    first = client.get("/agenda/")
+
+    again = client.get("/agenda/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["ETag"].startswith('"')
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_program_change_invalidates_the_cached_agenda(
+    client, forum, django_capture_on_commit_callbacks
+):
+    client.get("/agenda/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.title = "Kernel Hall Renamed"
+        forum.save()
+    response = client.get("/agenda/")
+
+    assert "Kernel Hall Renamed" in response.content.decode()
+
+
+def test_seat_change_invalidates_the_cached_home(
+    client, conference, forum, django_capture_on_commit_callbacks
+):
+    assert "3 seats left" in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(
+            conference=conference,
+            data={
+                "full_name": "A",
+                "email": "a@example.org",
+                "organization": "O",
+                "job_title": "J",
+            },
+            forums=[forum],
+            notify=False,
+        )
+    response = client.get("/")
+
+    assert "2 seats left" in response.content.decode()
+
+
+def test_logged_in_staff_bypass_the_cache(admin_client, client, forum):
+    client.get("/")  # an anonymous visit fills the cache
+
+    response = admin_client.get("/")
+
+    assert "Registration desk" in response.content.decode()
+    assert "ETag" not in response
+
+
+def test_filtered_agenda_pages_are_cached_apart(client, conference):
+    ForumFactory(conference=conference, title="Flash One", kind="flash")
+    ForumFactory(
+        conference=conference,
+        title="Topic One",
+        kind="topic",
+        start=__import__("datetime").time(14),
+    )
+    client.get("/agenda/?kind=flash")
+
+    page = client.get("/agenda/?kind=topic").content.decode()
+
+    assert "Topic One" in page
+    assert "Flash One" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "expected"),
+    [
+        ("/agenda/?lang=zh-hans", "zh-hans", "/zh-hans/agenda/"),
+        ("/zh-hans/agenda/?lang=en", "en", "/agenda/"),
+        ("/agenda/?kind=flash&lang=zh-hans", "zh-hans", "/zh-hans/agenda/?kind=flash"),
+    ],
+    ids=["to-chinese", "to-english", "keeps-filter"],
+)
+def test_language_switch_remembers_the_choice(client, forum, path, language, expected):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert response.cookies["django_language"].value == language
+
+
+def test_language_switch_ignores_unknown_language(client, forum):
+    response = client.get("/agenda/?lang=xx")
+
+    assert response.status_code == 200
+    assert "django_language" not in response.cookies
+
+
+def test_first_visit_follows_chinese_browser_and_english_choice_sticks(client, forum):
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    client.cookies["django_language"] = "en"
+    chosen = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+
+    assert first.status_code == 302
+    assert first["Location"] == "/zh-hans/"
+    assert chosen.status_code == 200
+
+
+def test_feeds_are_not_redirected_by_language(client, forum):
+    response = client.get("/agenda.ics", HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
