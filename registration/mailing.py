@@ -1,9 +1,11 @@
-"""Attendee emails: rendered in the attendee's language, queued in the caller's transaction.
+"""Attendee emails, in the attendee's language, never lost and never holding a lock.
 
-The queue is django-post-office's Email table (a transactional outbox): the row commits with
-the registration or not at all. Delivery happens after commit, either straight away
-(EMAIL_DELIVERY=immediate, the default for `make run`) or by the worker
-(`manage.py mail_worker`), which retries failed sends (POST_OFFICE MAX_RETRIES).
+1. ``queue()`` writes a PendingEmail row in the caller's transaction (a transactional outbox:
+   it commits with the registration or not at all) - one cheap insert under the locks.
+2. Right after commit, ``flush()`` renders it into django-post-office's mail queue (Email).
+   If the process dies in between, the mail worker flushes what is left.
+3. Delivery: straight away (EMAIL_DELIVERY=immediate, the default for `make run`) or by the
+   worker (`manage.py mail_worker`), which retries failed sends (POST_OFFICE MAX_RETRIES).
 """
 
 import logging
@@ -17,6 +19,7 @@ from django.utils import timezone, translation
 from post_office.connections import connections
 from post_office.models import PRIORITY, STATUS, Email
 
+from registration.models import PendingEmail
 from registration.tickets import qr_png_data_uri
 
 logger = logging.getLogger(__name__)
@@ -61,23 +64,55 @@ def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
     return " ".join(subject.split()), text, html
 
 
-def queue(registration, kind: str, **extra) -> Email:
-    """Queue one email in the current transaction; deliver after commit when configured."""
+def queue(registration, kind: str, forum=None) -> PendingEmail:
+    """Owe ``registration`` an email of ``kind``; it is rendered and sent after commit."""
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
-    subject, text, html = render_email(registration, kind, **extra)
-    email = Email.objects.create(
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-        subject=subject,
-        message=text,
-        html_message=html,
-        status=STATUS.queued,
-        priority=PRIORITY.medium,
-    )
-    if settings.EMAIL_DELIVERY == "immediate":
-        transaction.on_commit(lambda: deliver([email.pk]))
-    return email
+    pending = PendingEmail.objects.create(registration=registration, kind=kind, forum=forum)
+    transaction.on_commit(lambda: flush([pending.pk]))
+    return pending
+
+
+def flush(
+    pending_ids: list[int] | None = None, *, older_than: timedelta | None = None
+) -> list[int]:
+    """Render pending emails into the mail queue (and send them when EMAIL_DELIVERY is
+    immediate). Never raises: what fails stays pending for the worker. Returns Email ids."""
+    try:
+        with transaction.atomic():
+            pending = PendingEmail.objects.select_for_update(skip_locked=True).select_related(
+                "registration__conference", "forum"
+            )
+            if pending_ids is not None:
+                pending = pending.filter(pk__in=pending_ids)
+            if older_than is not None:
+                pending = pending.filter(created_at__lte=timezone.now() - older_than)
+            email_ids = []
+            done = []
+            for item in pending:
+                subject, text, html = render_email(
+                    item.registration, item.kind, **({"forum": item.forum} if item.forum else {})
+                )
+                email = Email.objects.create(
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[item.registration.email],
+                    subject=subject,
+                    message=text,
+                    html_message=html,
+                    status=STATUS.queued,
+                    priority=PRIORITY.medium,
+                )
+                email_ids.append(email.pk)
+                done.append(item.pk)
+            PendingEmail.objects.filter(pk__in=done).delete()
+    except Exception:
+        logger.warning(
+            "Pending emails could not be rendered now; the worker will retry.", exc_info=True
+        )
+        return []
+    if email_ids and settings.EMAIL_DELIVERY == "immediate":
+        deliver(email_ids)
+    return email_ids
 
 
 def deliver(email_ids: list[int]) -> int:

@@ -216,3 +216,26 @@ class ExportPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PendingEmail(models.Model):
+    """An email owed to an attendee, written in the same transaction as the change that owes
+    it (a transactional outbox). Right after commit it is rendered into the mail queue; if the
+    process dies first, the mail worker renders it. Rendering stays out of the locked part."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    forum = models.ForeignKey(
+        Forum, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending email")
+        verbose_name_plural = _("pending emails")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.registration_id}"

@@ -30,7 +30,7 @@ from agenda import caching
 from agenda.models import Conference, Forum
 from registration import mailing
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ForumPick, Registration, new_manage_token
+from registration.models import ForumPick, PendingEmail, Registration, new_manage_token
 
 
 class RegistrationError(Exception):
@@ -592,6 +592,8 @@ def erase_registration(*, registration: Registration, now: datetime | None = Non
         address = registration.email
         _erase_fields(registration)
         registration.save()
+        # No email to an erased address: drop what this very change queued, and the past ones.
+        PendingEmail.objects.filter(registration=registration).delete()
         _forget_emails([address])
 
 
@@ -622,6 +624,7 @@ def anonymize_conference(*, conference: Conference) -> int:
             ],
             batch_size=1000,
         )
+        PendingEmail.objects.filter(registration__in=registrations).delete()
         _forget_emails(addresses)
     return len(registrations)
 

@@ -1,7 +1,10 @@
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from post_office.mail import send_queued
+
+from registration import mailing
 
 
 class Command(BaseCommand):
@@ -28,6 +31,8 @@ class Command(BaseCommand):
             raise CommandError("--interval must be positive.")
         started = time.monotonic()
         while True:
+            # Emails owed by changes whose process died before rendering them.
+            mailing.flush(older_than=timedelta(seconds=30))
             sent, failed, requeued = send_queued(processes=1)
             if sent or failed or requeued:
                 self.stdout.write(f"sent {sent}, failed {failed}, will retry {requeued}")
