@@ -26,6 +26,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in Chinese leaves Chinese active in its thread; each test starts in English
+    so that factories' plain ``title=`` values land in the English field."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 TALKS_PER_FORUM = 3
 # (day, start) slots; each slot runs one forum per room in parallel.
 SLOTS = [(1, dt.time(9, 0)), (1, dt.time(13, 30)), (2, dt.time(9, 0)), (2, dt.time(13, 30))]
