@@ -148,7 +148,7 @@ def axe_summary_lines() -> list[str]:
                 f"{v['id']} ({v['impact']}, {v['nodes']} node{'s' if v['nodes'] != 1 else ''})"
                 for v in violations
             )
-            lines.append(f"{name:<16} {language:<8} {impacts}" + (f"  | {rules}" if rules else ""))
+            lines.append(f"{name:<19} {language:<8} {impacts}" + (f"  | {rules}" if rules else ""))
     return lines
 
 

@@ -48,7 +48,10 @@ def playwright_browser() -> Iterator[Browser]:
     """One Chromium for the whole package (launching takes a few seconds)."""
     if not b.chromium_available():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{b.SKIP_REASON}; on CI the browser stage must install it")
+            pytest.fail(
+                f"Chromium not installed at {b.CHROMIUM}: on CI (CI=true) the browser tests "
+                "must run; .ci/run installs it with apt-get"
+            )
         pytest.skip(b.SKIP_REASON)
     # The sync API keeps an event loop running in this thread while the browser is open;
     # Django would then refuse ORM calls from the test ("async context"). The test thread
