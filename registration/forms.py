@@ -1,6 +1,7 @@
 """Attendee forms. Rules are checked by registration.services; forms only report them early."""
 
 import re
+import unicodedata
 from itertools import groupby
 
 from crispy_forms.helper import FormHelper
@@ -105,7 +106,6 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
         label=_("Phone (optional)"),
         max_length=30,
         required=False,
-        validators=[phone_validator],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     language = forms.ChoiceField(label=_("Preferred language for emails"), choices=Language.choices)
@@ -175,6 +175,13 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+    def clean_phone(self) -> str:
+        # Phone numbers typed with full-width digits (Chinese input methods) count too.
+        phone = unicodedata.normalize("NFKC", self.cleaned_data["phone"]).strip()
+        if phone:
+            phone_validator(phone)
+        return phone
 
     @property
     def is_bot(self) -> bool:

@@ -80,9 +80,9 @@ def flush(
     immediate). Never raises: what fails stays pending for the worker. Returns Email ids."""
     try:
         with transaction.atomic():
-            pending = PendingEmail.objects.select_for_update(skip_locked=True).select_related(
-                "registration__conference", "forum"
-            )
+            pending = PendingEmail.objects.select_for_update(
+                skip_locked=True, of=("self",)
+            ).select_related("registration__conference", "forum")
             if pending_ids is not None:
                 pending = pending.filter(pk__in=pending_ids)
             if older_than is not None:

@@ -143,7 +143,7 @@ def _lock_forums(forum_ids: Iterable[int]) -> dict[int, Forum]:
     # of=("self",): lock the forum rows only, never the joined conference row (register()
     # locks that one first; locking it here, after the forums, would invert the order).
     forums = (
-        Forum.objects.select_for_update(of=("self",))
+        Forum.objects.select_for_update(of=("self",), no_key=True)
         .select_related("conference")
         .filter(pk__in=ids)
     )
@@ -221,7 +221,7 @@ def register(
     email = data["email"].strip()
     with transaction.atomic():
         # Lock order: conference, then forums by id.
-        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        conference = Conference.objects.select_for_update(no_key=True).get(pk=conference.pk)
         check_window(conference, now)
         existing = Registration.objects.for_email(conference, email).order_by("-created_at")
         existing = list(existing[:5])
@@ -288,7 +288,7 @@ def change_picks(
     check_picks(conference, forums)
     changes = PickChanges()
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if not registration.is_active:
             raise NotActive(_("This registration is cancelled."))
         current = {pick.forum_id: pick for pick in registration.picks.live()}
@@ -331,7 +331,7 @@ def cancel_registration(
     lists of the forums it leaves. Idempotent. Returns the picks promoted."""
     now = now or timezone.now()
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if not registration.is_active:
             return []
         live = list(registration.picks.live())
@@ -473,7 +473,7 @@ def check_in(
     now = now or timezone.now()
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(no_key=True)
             .select_related("checked_in_by")
             .get(pk=registration.pk)
         )
@@ -509,7 +509,7 @@ def check_in(
 def undo_check_in(*, registration: Registration) -> Registration:
     """Take back an entrance check-in (and the forum door check-ins with it)."""
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         registration.checked_in_at = None
         registration.checked_in_by = None
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
@@ -588,7 +588,7 @@ def erase_registration(*, registration: Registration, now: datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         cancel_registration(registration=registration, now=now)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         address = registration.email
         _erase_fields(registration)
         registration.save()
@@ -604,7 +604,7 @@ def anonymize_conference(*, conference: Conference) -> int:
     Returns how many registrations were erased. Idempotent."""
     with transaction.atomic():
         registrations = list(
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(no_key=True)
             .filter(conference=conference)
             .exclude(full_name=ERASED_NAME, organization="", phone="")
         )

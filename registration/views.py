@@ -37,10 +37,12 @@ def limit(name: str, method=ratelimit.ALL):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a secret link: never cached, never indexed, never leaked as a referrer."""
+    """Pages behind a secret link: never cached, never indexed, never leaked as a referrer to
+    another site. ("no-referrer" would make browsers post the page's forms with "Origin: null",
+    which Django's CSRF check rejects; "same-origin" keeps the link on this site.)"""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

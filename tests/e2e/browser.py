@@ -72,41 +72,6 @@ def submit(page: Page, button) -> None:
     page.wait_for_load_state()
 
 
-def serve_private_pages_with_same_origin_referrer(page: Page) -> None:
-    """Rewrite ``Referrer-Policy: no-referrer`` on the pages behind the secret link to
-    ``same-origin``, the fix of the bug described in test_attendee.py: the link still never
-    leaves the site, and form posts carry the site's Origin. Done in Chromium's network
-    layer (DevTools Fetch domain, response stage), so pages reached through a redirect after
-    a post are rewritten too; playwright's page.route does not see those."""
-    cdp = page.context.new_cdp_session(page)
-
-    def paused(event: dict) -> None:
-        headers = [
-            {"name": h["name"], "value": "same-origin"}
-            if h["name"].lower() == "referrer-policy" and h["value"] == "no-referrer"
-            else h
-            for h in event.get("responseHeaders", [])
-        ]
-        cdp.send(
-            "Fetch.continueResponse",
-            {
-                "requestId": event["requestId"],
-                "responseCode": event["responseStatusCode"],
-                "responseHeaders": headers,
-            },
-        )
-
-    cdp.on("Fetch.requestPaused", paused)
-    cdp.send(
-        "Fetch.enable",
-        {
-            "patterns": [
-                {"urlPattern": "*/r/*", "resourceType": "Document", "requestStage": "Response"}
-            ]
-        },
-    )
-
-
 def field(page: Page, label: str):
     """The form control labelled ``label`` (required fields' labels end with an asterisk)."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))

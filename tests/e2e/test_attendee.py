@@ -82,35 +82,10 @@ def read_program_and_register(page: Page, program: Program, *, email: str) -> No
     assert b.no_horizontal_scroll(page)
 
 
-# BUG: the pages behind the secret link (/r/<token>/...) are served with
-# "Referrer-Policy: no-referrer" (registration/views.py, _private). With that policy a browser
-# sends "Origin: null" with every form post from the page, and Django's CSRF check rejects
-# it ("Origin checking failed - null does not match any trusted origins."): in a real browser
-# an attendee cannot change picks, leave a waiting list, cancel, delete their data or answer
-# "still coming?". The test client sends no Origin header, so the view tests cannot see it.
-# Fix: "same-origin" (the link still never leaves the site). The second case runs the same
-# journey with that policy (rewritten in the browser) and shows that everything else works.
-REFERRER_BUG = (
-    "BUG: /r/<token>/ pages send Referrer-Policy: no-referrer, so Chromium posts their forms "
-    "with Origin: null and Django's CSRF check answers 403 (registration/views.py _private)"
-)
-
-
-@pytest.mark.parametrize(
-    "referrer_fix",
-    [
-        pytest.param(
-            False,
-            id="as-served",
-            marks=pytest.mark.xfail(strict=True, raises=b.CsrfRejected, reason=REFERRER_BUG),
-        ),
-        pytest.param(True, id="same-origin-referrer"),
-    ],
-)
-def test_attendee_registers_changes_leaves_waiting_list_and_cancels(page, program, referrer_fix):
+def test_attendee_registers_changes_leaves_waiting_list_and_cancels(page, program):
+    # The pages behind the secret link send "Referrer-Policy: same-origin": with "no-referrer"
+    # a real browser posts their forms with "Origin: null" and Django's CSRF check says 403.
     email = "grace@example.org"
-    if referrer_fix:
-        b.serve_private_pages_with_same_origin_referrer(page)
 
     read_program_and_register(page, program, email=email)
 

@@ -99,14 +99,6 @@ def test_chinese_visitor_registers_with_a_chinese_name_and_full_width_characters
     expect(page.locator("section.ticket")).to_contain_text(registration.ticket_display)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a phone number typed with a Chinese IME in full-width mode (＋８６ １３８…) is "
-        "rejected ('请输入电话号码，可包含数字…') although it is made of digits; the form "
-        "(registration/forms.py / models.phone_validator) should normalise it (NFKC) first"
-    ),
-)
 def test_chinese_visitor_types_a_full_width_phone_number(chinese_page, program):
     page = chinese_page
     open_chinese_form(page, program)

@@ -27,22 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 JOIN_TIMEOUT = 120  # seconds; SQLite's busy timeout is 20 s per statement
 ON_POSTGRESQL = connection.vendor == "postgresql"
-OUTBOX_OUTER_JOIN_BUG = (
-    "BUG: registration/mailing.py flush() selects PendingEmail with "
-    "select_for_update(skip_locked=True) over select_related('forum'), a nullable FK: "
-    "PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (NotSupportedError), "
-    "flush() swallows it, so no email is ever rendered or sent on PostgreSQL (the worker "
-    "calls the same flush). Fix: select_for_update(skip_locked=True, of=('self',))."
-)
-OUTBOX_FK_DEADLOCK_BUG = (
-    "BUG: PendingEmail.registration is a deferred FK: at COMMIT, PostgreSQL takes FOR KEY "
-    "SHARE on the referenced registration. _promote_locked() queues a promotion email for "
-    "another attendee while holding the forum rows; if that attendee is cancelling or "
-    "changing picks at the same moment, their transaction holds its registration row FOR "
-    "UPDATE (registration/services.py cancel_registration / change_picks) and waits for the "
-    "forum rows: deadlock. Fix: lock registrations with select_for_update(no_key=True) "
-    "(FOR NO KEY UPDATE does not conflict with FOR KEY SHARE)."
-)
 
 
 def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, object]]:
@@ -112,7 +96,6 @@ def test_simultaneous_registrations_never_overbook_a_forum(conference, small_for
     assert Registration.objects.count() == 40
 
 
-@pytest.mark.xfail(ON_POSTGRESQL, strict=True, reason=OUTBOX_OUTER_JOIN_BUG)
 def test_simultaneous_registrations_each_get_one_confirmation(conference, small_forum):
     results = run_together(
         20,
@@ -125,7 +108,6 @@ def test_simultaneous_registrations_each_get_one_confirmation(conference, small_
     )
 
 
-@pytest.mark.xfail(ON_POSTGRESQL, strict=True, reason=OUTBOX_FK_DEADLOCK_BUG)
 def test_simultaneous_cancellations_and_registrations_keep_lists_consistent(conference):
     morning = ForumFactory(conference=conference, title="Morning", day=1, capacity=5)
     afternoon = ForumFactory(

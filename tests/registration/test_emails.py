@@ -11,7 +11,6 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
@@ -212,17 +211,6 @@ def test_register_post_with_mail_server_down_saves_and_requeues_email(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason=(
-        "BUG: registration/mailing.py flush() selects PendingEmail with "
-        "select_for_update(skip_locked=True) over select_related('forum'), a nullable FK: "
-        "PostgreSQL refuses FOR UPDATE on the nullable side of an outer join, flush() "
-        "swallows the error and no email is ever rendered or sent on PostgreSQL. "
-        "Fix: select_for_update(skip_locked=True, of=('self',))."
-    ),
-)
 def test_owed_email_is_rendered_and_sent_right_after_commit(conference, morning, register):
     registration = register(conference, [morning]).registration
 

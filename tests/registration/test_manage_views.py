@@ -124,7 +124,7 @@ def test_private_pages_are_never_cached_nor_indexed(client, attendee, suffix):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"].split(", ")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_done_page_is_never_cached(client, conference, morning, form_data):
