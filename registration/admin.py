@@ -15,6 +15,7 @@ from agenda.models import Forum
 from registration import exports, services
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import (
+    ATTENDEE_FIELDS,
     TICKET_LENGTH,
     ExportLog,
     ForumPick,
@@ -22,6 +23,19 @@ from registration.models import (
     normalize_ticket_code,
 )
 from registration.queries import with_seat_counts
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the application writes: organizers read them, nobody edits."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ForumFilter(admin.SimpleListFilter):
@@ -136,17 +150,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         (None, {"fields": ["conference", "status", "ticket_code", "manage_link"]}),
         (
             _("Attendee"),
-            {
-                "fields": [
-                    "full_name",
-                    "email",
-                    "organization",
-                    "job_title",
-                    "phone",
-                    "language",
-                    "newsletter",
-                ]
-            },
+            {"fields": list(ATTENDEE_FIELDS)},
         ),
         (
             _("History"),
@@ -369,7 +373,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumPick)
-class ForumPickAdmin(admin.ModelAdmin):
+class ForumPickAdmin(ReadOnlyAdmin):
     list_display = ["registration", "forum", "status", "picked_at", "seated_at", "checked_in_at"]
     list_filter = ["status", "forum__conference", "forum"]
     search_fields = [
@@ -380,15 +384,6 @@ class ForumPickAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["registration", "forum"]
     ordering = ["forum", "status", "picked_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class WaitingListInline(admin.TabularInline):
@@ -480,7 +475,7 @@ class ForumAdmin(ProgramForumAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "username",
@@ -495,18 +490,9 @@ class ExportLogAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ExportLog._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(LogEntry)
-class AdminLogAdmin(admin.ModelAdmin):
+class AdminLogAdmin(ReadOnlyAdmin):
     """Who changed what and when, in the admin (edits and actions). Read-only."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
@@ -518,12 +504,3 @@ class AdminLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("change"))
     def change(self, obj) -> str:
         return obj.get_change_message()
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

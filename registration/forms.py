@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Conference, Forum
 from registration import services
 from registration.enums import Language
-from registration.models import phone_validator
+from registration.models import ATTENDEE_FIELDS, phone_validator
 from registration.queries import with_seat_counts
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -188,18 +188,7 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
         return bool(self.cleaned_data.get("website"))
 
     def attendee_data(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "full_name",
-                "email",
-                "organization",
-                "job_title",
-                "phone",
-                "language",
-                "newsletter",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in ATTENDEE_FIELDS}
 
 
 class ChangePicksForm(ForumPicksMixin, forms.Form):

@@ -32,6 +32,17 @@ def normalize_ticket_code(value: str) -> str:
     return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
+# What an attendee tells us about themselves (the form, the admin, exports, erasure).
+ATTENDEE_FIELDS = (
+    "full_name",
+    "email",
+    "organization",
+    "job_title",
+    "phone",
+    "language",
+    "newsletter",
+)
+
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-]{5,30}$",
     _("Enter a phone number with digits, spaces, dashes and an optional leading +."),
