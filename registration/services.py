@@ -473,7 +473,7 @@ def check_in(
     now = now or timezone.now()
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update(no_key=True)
+            Registration.objects.select_for_update(no_key=True, of=("self",))
             .select_related("checked_in_by")
             .get(pk=registration.pk)
         )

@@ -1,6 +1,5 @@
 """The program page cache (gotc.pagecache) and the language switcher (gotc.middleware)."""
 
-
 import pytest
 
 from registration import services
