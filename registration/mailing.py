@@ -2,10 +2,10 @@
 
 1. ``queue()`` writes a PendingEmail row in the caller's transaction (a transactional outbox:
    it commits with the registration or not at all) - one cheap insert under the locks.
-2. Right after commit, ``flush()`` renders it into django-post-office's mail queue (Email).
-   If the process dies in between, the mail worker flushes what is left.
-3. Delivery: straight away (EMAIL_DELIVERY=immediate, the default for `make run`) or by the
-   worker (`manage.py mail_worker`), which retries failed sends (POST_OFFICE MAX_RETRIES).
+2. With EMAIL_DELIVERY=immediate (the default for `make run`), ``flush()`` renders it into
+   django-post-office's mail queue right after commit and sends it. With "worker" (production)
+   the mail worker renders and sends; it also picks up whatever a crashed process left.
+3. Failed sends stay queued; `manage.py mail_worker` retries them (POST_OFFICE MAX_RETRIES).
 """
 
 import logging
@@ -69,7 +69,10 @@ def queue(registration, kind: str, forum=None) -> PendingEmail:
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
     pending = PendingEmail.objects.create(registration=registration, kind=kind, forum=forum)
-    transaction.on_commit(lambda: flush([pending.pk]))
+    if settings.EMAIL_DELIVERY == "immediate":
+        # Render and send right after commit. Otherwise the worker does both, and no request
+        # spends its time on templates.
+        transaction.on_commit(lambda: flush([pending.pk]))
     return pending
 
 

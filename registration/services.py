@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,16 +220,18 @@ def register(
     check_picks(conference, forums)
     email = data["email"].strip()
     with transaction.atomic():
-        # Lock order: conference, then forums by id.
-        conference = Conference.objects.select_for_update(no_key=True).get(pk=conference.pk)
+        # Lock order: the conference row (only when it has an overall capacity to count),
+        # then forum rows by id. Without a conference lock, registrations for different
+        # forums proceed in parallel; the same email twice is caught by the unique index.
+        conference = Conference.objects.get(pk=conference.pk)
+        if conference.capacity is not None:
+            conference = Conference.objects.select_for_update(no_key=True).get(pk=conference.pk)
         check_window(conference, now)
         existing = Registration.objects.for_email(conference, email).order_by("-created_at")
         existing = list(existing[:5])
         active = next((r for r in existing if r.is_active), None)
         if active is not None:
-            if notify:
-                mailing.queue(active, "already_registered")
-            return RegistrationOutcome(registration=None)
+            return _already_registered(active, notify)
         if conference.capacity is not None:
             confirmed = Registration.objects.filter(conference=conference).active().count()
             if confirmed >= conference.capacity:
@@ -237,7 +239,6 @@ def register(
                     _("%(conference)s is fully booked: no more registrations are possible.")
                     % {"conference": conference.name}
                 )
-        locked = _lock_forums(forum.pk for forum in forums)
         fields = {
             name: data.get(name, default)
             for name, default in (
@@ -249,25 +250,41 @@ def register(
                 ("newsletter", False),
             )
         }
-        if existing:
-            # Reactivation: the same person comes back after cancelling.
-            registration = existing[0]
-            for name, value in fields.items():
-                setattr(registration, name, value)
-            registration.email = email
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.cancelled_at = None
-            registration.consent_at = now
-            registration.manage_token = new_manage_token()
-            registration.save()
-        else:
-            registration = Registration.objects.create(
-                conference=conference, email=email, consent_at=now, **fields
-            )
+        try:
+            with transaction.atomic():
+                if existing:
+                    # Reactivation: the same person comes back after cancelling.
+                    registration = existing[0]
+                    for name, value in fields.items():
+                        setattr(registration, name, value)
+                    registration.email = email
+                    registration.status = RegistrationStatus.CONFIRMED
+                    registration.cancelled_at = None
+                    registration.consent_at = now
+                    registration.manage_token = new_manage_token()
+                    registration.save()
+                else:
+                    registration = Registration.objects.create(
+                        conference=conference, email=email, consent_at=now, **fields
+                    )
+        except IntegrityError:
+            # The same email registered at the same instant by another request.
+            active = Registration.objects.for_email(conference, email).active().first()
+            if active is None:
+                raise
+            return _already_registered(active, notify)
+        locked = _lock_forums(forum.pk for forum in forums)
         seated, waiting = _place(registration, forums, locked, now)
         if notify:
             mailing.queue(registration, "confirmation")
     return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
+
+
+def _already_registered(active: Registration, notify: bool) -> RegistrationOutcome:
+    """No second registration: the owner of the email gets their link again, by email only."""
+    if notify:
+        mailing.queue(active, "already_registered")
+    return RegistrationOutcome(registration=None)
 
 
 def change_picks(

@@ -417,7 +417,7 @@ def test_register_post_runs_fixed_number_of_queries(
     forums = [morning, afternoon, day_two][:picked]
     data = form_data(forums)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         response = client.post("/register/", data)
 
     assert response["Location"] == "/register/done/"

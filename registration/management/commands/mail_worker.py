@@ -1,6 +1,7 @@
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from post_office.mail import send_queued
 
@@ -31,8 +32,10 @@ class Command(BaseCommand):
             raise CommandError("--interval must be positive.")
         started = time.monotonic()
         while True:
-            # Emails owed by changes whose process died before rendering them.
-            mailing.flush(older_than=timedelta(seconds=30))
+            # Emails owed by changes (with EMAIL_DELIVERY=immediate, only what a process that
+            # died right after its commit left behind).
+            older = timedelta(seconds=30) if settings.EMAIL_DELIVERY == "immediate" else None
+            mailing.flush(older_than=older)
             sent, failed, requeued = send_queued(processes=1)
             if sent or failed or requeued:
                 self.stdout.write(f"sent {sent}, failed {failed}, will retry {requeued}")
