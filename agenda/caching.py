@@ -19,11 +19,18 @@ KEYS = {PROGRAM: "gotc:version:program", SEATS: "gotc:version:seats"}
 
 
 def current_versions(names) -> dict[str, int]:
+    """The current version of each name. A missing key (a fresh or flushed cache) starts at a
+    new time-based value, never at a value some page was rendered under before."""
     try:
         found = cache.get_many([KEYS[name] for name in names])
+        missing = [name for name in names if KEYS[name] not in found]
+        if missing:
+            for name in missing:
+                cache.add(KEYS[name], time.time_ns() // 1000, timeout=None)
+            found.update(cache.get_many([KEYS[name] for name in missing]))
     except Exception:  # the cache is down: pages are rendered, nothing is served stale
         return dict.fromkeys(names, -1)
-    return {name: found.get(KEYS[name], 0) for name in names}
+    return {name: found.get(KEYS[name], -1) for name in names}
 
 
 def _bump_now(name: str) -> None:

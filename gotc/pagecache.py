@@ -9,6 +9,8 @@ but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are pe
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
@@ -29,6 +31,29 @@ def _not_modified(request, etag: str) -> bool:
     return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
 
 
+# A small per-process copy of the shared entries: a hit then costs one round trip for the
+# version numbers instead of moving the whole page out of Redis on every request.
+_LOCAL: OrderedDict[str, dict] = OrderedDict()
+_LOCAL_SIZE = 256
+_LOCAL_LOCK = threading.Lock()
+
+
+def _local_get(key: str) -> dict | None:
+    with _LOCAL_LOCK:
+        entry = _LOCAL.get(key)
+        if entry is not None:
+            _LOCAL.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: dict) -> None:
+    with _LOCAL_LOCK:
+        _LOCAL[key] = entry
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > _LOCAL_SIZE:
+            _LOCAL.popitem(last=False)
+
+
 class ProgramPageCache:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,8 +63,12 @@ class ProgramPageCache:
             return self.get_response(request)
         key = _key(request)
         try:
-            entry = cache.get(key)
+            entry = _local_get(key)
             if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
+                return self._replay(request, entry)
+            entry = cache.get(key)  # another process may have rendered it since
+            if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
+                _local_put(key, entry)
                 return self._replay(request, entry)
         except Exception:
             # The cache is an optimisation: when Redis is down, render the page.
@@ -59,6 +88,7 @@ class ProgramPageCache:
                 },
                 "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
             }
+            _local_put(key, entry)
             try:
                 cache.set(key, entry, TIMEOUT)
             except Exception:
