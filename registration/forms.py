@@ -26,6 +26,17 @@ class ForumPicksField(forms.ModelMultipleChoiceField):
         "invalid_pk_value": _("One of the forums you picked is not on this conference's program."),
     }
 
+    def _check_values(self, value):
+        # Ids are 64-bit integers: anything else is not a forum (and must not reach SQLite,
+        # which overflows on larger ones).
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or int(text) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)
+
 
 class ForumPicksMixin:
     """Forum picks grouped by time slot, each with seats left; overlap reported by services."""

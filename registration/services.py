@@ -17,6 +17,7 @@ order: the conference row (registrations), then forum rows in id order. PostgreS
 """
 
 import hmac
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,8 @@ from agenda.models import Conference, Forum
 from registration import mailing
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ForumPick, PendingEmail, Registration, new_manage_token
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class RegistrationError(Exception):
@@ -123,7 +126,7 @@ def check_picks(conference: Conference, forums: Sequence[Forum]) -> None:
 
 def find_manageable(token: str) -> Registration | None:
     """The registration a secret manage link belongs to, compared in constant time."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not TOKEN_SHAPE.fullmatch(token):
         return None
     registration = (
         Registration.objects.select_related("conference").filter(manage_token=token).first()
@@ -591,12 +594,25 @@ def _erase_fields(registration: Registration) -> None:
     registration.manage_token = new_manage_token()  # the old link dies with the data
 
 
-def _forget_emails(addresses: list[str]) -> None:
-    """Drop queued and sent emails to these addresses (they hold names and links)."""
+def _forget_emails(registrations: list[tuple[str, str]]) -> None:
+    """Drop the queued and sent emails about these registrations (they hold names and links):
+    sent to exactly that address and naming that ticket, so another person's mail, or the same
+    person's mail about another conference, stays."""
     from post_office.models import Email
 
-    for address in addresses:
-        Email.objects.filter(to__icontains=address).delete()
+    for address, ticket in registrations:
+        Email.objects.filter(to__iexact=address, message__contains=ticket).delete()
+
+
+def _forget_admin_log(registration_ids: list[int]) -> None:
+    """The admin log names the registration ("Name <email>"): keep the entry, drop the name."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id__in=[str(pk) for pk in registration_ids],
+    ).update(object_repr=ERASED_NAME)
 
 
 def erase_registration(*, registration: Registration, now: datetime | None = None) -> None:
@@ -606,12 +622,13 @@ def erase_registration(*, registration: Registration, now: datetime | None = Non
     with transaction.atomic():
         cancel_registration(registration=registration, now=now)
         registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
-        address = registration.email
+        address, ticket = registration.email, registration.ticket_display
         _erase_fields(registration)
         registration.save()
         # No email to an erased address: drop what this very change queued, and the past ones.
         PendingEmail.objects.filter(registration=registration).delete()
-        _forget_emails([address])
+        _forget_emails([(address, ticket)])
+        _forget_admin_log([registration.pk])
 
 
 def anonymize_conference(*, conference: Conference) -> int:
@@ -625,7 +642,7 @@ def anonymize_conference(*, conference: Conference) -> int:
             .filter(conference=conference)
             .exclude(full_name=ERASED_NAME, organization="", phone="")
         )
-        addresses = [registration.email for registration in registrations]
+        addresses = [(r.email, r.ticket_display) for r in registrations]
         for registration in registrations:
             _erase_fields(registration)
         Registration.objects.bulk_update(
@@ -643,6 +660,7 @@ def anonymize_conference(*, conference: Conference) -> int:
         )
         PendingEmail.objects.filter(registration__in=registrations).delete()
         _forget_emails(addresses)
+        _forget_admin_log([r.pk for r in registrations])
     return len(registrations)
 
 

@@ -1,5 +1,6 @@
 """Staff pages at /staff/: dashboard, exports, check-in, printable door lists."""
 
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ExportPreference, Registration
 from registration.queries import with_seat_counts
 from registration.staff_forms import CheckInForm, ExportForm
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def staff_required(permission: str):
@@ -43,6 +46,8 @@ def staff_required(permission: str):
 
 def _conference(request: HttpRequest) -> Conference:
     slug = request.GET.get("conference") or request.POST.get("conference")
+    if slug and not SLUG.fullmatch(slug):
+        raise Http404("Unknown conference")
     return get_conference(request, slug) if slug else get_conference(request)
 
 

@@ -63,6 +63,7 @@ def register(request: HttpRequest) -> HttpResponse:
             if form.is_bot:
                 # Silently drop: the bot sees the same page a person would.
                 request.session[DONE_SESSION_KEY] = _done_summary(form, None)
+                _short_lived(request)
                 return redirect("registration:done")
             try:
                 outcome = services.register(
@@ -76,6 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.add_error(exc.field, exc.message)
             else:
                 request.session[DONE_SESSION_KEY] = _done_summary(form, outcome)
+                _short_lived(request)
                 return redirect("registration:done")
     else:
         form = RegistrationForm(conference=conference, initial={"language": _default_language()})
@@ -84,6 +86,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "registration/register.html",
         {"conference": conference, "form": form, "nav": "register"},
     )
+
+
+def _short_lived(request: HttpRequest) -> None:
+    """The done page's name and email stay in the session for an hour, not for weeks."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(60 * 60)
 
 
 def _closed(request: HttpRequest, conference) -> HttpResponse:
@@ -304,6 +312,7 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
     if request.method == "POST":
         services.erase_registration(registration=registration)
+        request.session.pop(DONE_SESSION_KEY, None)  # the done page's copy of name and email
         return _private(
             render(request, "registration/deleted.html", {"conference": registration.conference})
         )

@@ -27,17 +27,6 @@ from tests.factories import ForumFactory, RoomFactory
 PASSWORD = "correct horse battery staple"
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
-CHECK_IN_BUG = pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason=(
-        "BUG (PostgreSQL): registration/services.py check_in() locks the registration with "
-        "select_for_update(...).select_related('checked_in_by'); checked_in_by is a nullable "
-        "FK, so PostgreSQL refuses with NotSupportedError 'FOR [NO KEY] UPDATE cannot be "
-        "applied to the nullable side of an outer join': every check-in (desk page, admin "
-        "action) is a 500 on PostgreSQL. Needs of=('self',) or no select_related."
-    ),
-)
 
 
 def owed_emails() -> int:

@@ -532,17 +532,6 @@ ON_SQLITE = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backend
 ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
-@pytest.mark.xfail(
-    ON_SQLITE,
-    strict=True,
-    reason=(
-        "BUG (SQLite): registration/forms.py ForumPicksField (ModelMultipleChoiceField): a "
-        "posted forum value beyond 64 bits (e.g. 9223372036854775808) reaches SQLite in the "
-        "pk__in query of _check_values and raises OverflowError: a 500 on /register/ and on "
-        "the manage page instead of the form error 'One of the forums you picked is not on "
-        "this conference's program.'"
-    ),
-)
 @pytest.mark.parametrize("page", ["register", "manage"])
 def test_forum_id_beyond_64_bits_is_a_form_error(client, forums, fresh_registration, page):
     registration = fresh_registration()
@@ -562,16 +551,6 @@ def test_forum_id_beyond_64_bits_is_a_form_error(client, forums, fresh_registrat
     assert counts() == before
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason=(
-        "BUG (PostgreSQL): registration/services.py find_manageable() sends a token holding a "
-        "NUL character (/r/%00/) to the database; psycopg raises DataError 'PostgreSQL text "
-        "fields cannot contain NUL (0x00) bytes': a 500 on every /r/<token>/ page instead of "
-        "the 404 of an unknown link."
-    ),
-)
 @pytest.mark.parametrize("suffix", ["", "cancel/", "my-data.json", "delete/"])
 def test_nul_character_in_token_is_404(client, fresh_registration, suffix):
     registration = fresh_registration()
@@ -583,15 +562,6 @@ def test_nul_character_in_token_is_404(client, fresh_registration, suffix):
     assert snapshot(registration) == before
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason=(
-        "BUG (PostgreSQL): registration/staff.py _conference() passes ?conference= unchecked "
-        "to agenda.views.get_conference(); a NUL character makes psycopg raise DataError: a 500 "
-        "on /staff/, /staff/checkin/ and /staff/exports/ instead of a 404."
-    ),
-)
 def test_nul_character_in_staff_conference_parameter_is_404(admin_client, program):
     response = admin_client.get("/staff/", {"conference": "20\x0023"})
 

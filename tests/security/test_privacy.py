@@ -74,7 +74,7 @@ def test_privacy_page_says_what_is_stored_and_for_how_long(client, conference):
     assert "Your phone number, if you give it: only to reach you about the event." in body
     assert (
         "How long we keep it Until the event is over and the follow-up is done: at the latest "
-        "90 days after the conference, your personal data is anonymized." in body
+        "90 days after the conference, your personal data is erased (anonymized)" in body
     )
 
 
@@ -236,16 +236,6 @@ def queued_mail_to(address: str) -> Email:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/services.py _forget_emails() deletes Email rows with "
-        "to__icontains=<address>: erasing li@example.org also deletes the mail of "
-        "wang.li@example.org (any address that contains the erased one), including mail still "
-        "queued for the worker, which is then never sent. Needs an exact match on the "
-        "address."
-    ),
-)
 def test_delete_leaves_other_attendees_mail_alone(client, conference, afternoon, enroll):
     li = enroll(conference, [afternoon], full_name="Li", email="li@example.org")
     enroll(conference, [afternoon], full_name="Wang Li", email="wang.li@example.org")
@@ -256,16 +246,6 @@ def test_delete_leaves_other_attendees_mail_alone(client, conference, afternoon,
     assert Email.objects.filter(pk=waiting.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/views.py register() keeps the done-page summary (name and email) "
-        "in the session (request.session['registration_done']) and nothing removes it: after "
-        "the attendee deletes their registration, the django_session row still holds their "
-        "name and email until the session expires (and expired rows stay until "
-        "`clearsessions` runs, which nothing schedules)."
-    ),
-)
 def test_delete_leaves_no_personal_data_in_sessions(client, conference, afternoon):
     client.post(
         "/register/",
@@ -439,15 +419,6 @@ def test_anonymize_refuses_without_a_known_conference(past, args, message):
     assert str(refused.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/services.py anonymize_conference() -> _forget_emails() deletes "
-        "every Email whose 'to' contains an address of the anonymized conference, whatever "
-        "conference the mail was about: anonymizing 2023 deletes the 2024 confirmation of "
-        "the same person (with EMAIL_DELIVERY=worker, before it was ever sent)."
-    ),
-)
 def test_anonymize_keeps_mail_of_the_same_person_for_another_conference(
     past, past_attendees, conference, afternoon, enroll
 ):
@@ -459,15 +430,6 @@ def test_anonymize_keeps_mail_of_the_same_person_for_another_conference(
     assert Email.objects.filter(pk=waiting.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: registration/services.py anonymize_conference() leaves the admin log behind: "
-        "LogEntry.object_repr of every recorded admin action (registration/admin.py "
-        "RegistrationAdmin._record -> log_change) is str(registration), 'Full Name <email>', "
-        "so the attendee's name and email stay in django_admin_log after anonymize."
-    ),
-)
 def test_anonymize_leaves_no_name_in_the_admin_log(client_for, past, past_attendees):
     organizer = client_for("organizer")
     organizer.post(

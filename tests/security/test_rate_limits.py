@@ -20,7 +20,7 @@ from gotc import settings as production_settings
 from registration.models import Registration
 from tests.factories import RegistrationFactory
 from tests.pages import main_text
-from tests.security.conftest import CHECK_IN_BUG, PASSWORD
+from tests.security.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,6 @@ def test_checkin_limit_counts_per_user_not_per_address(limits_on, client_for, se
     assert tired_other_address.status_code == 429
 
 
-@CHECK_IN_BUG
 def test_real_check_ins_pass_below_the_limit_and_the_refused_one_changes_nothing(
     limits_on, client_for, conference, people
 ):

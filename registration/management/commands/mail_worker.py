@@ -2,6 +2,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from post_office.mail import send_queued
 
@@ -31,12 +32,16 @@ class Command(BaseCommand):
         if options["interval"] <= 0:
             raise CommandError("--interval must be positive.")
         started = time.monotonic()
+        passes = 0
         while True:
             # Emails owed by changes (with EMAIL_DELIVERY=immediate, only what a process that
             # died right after its commit left behind).
             older = timedelta(seconds=30) if settings.EMAIL_DELIVERY == "immediate" else None
             mailing.flush(older_than=older)
             sent, failed, requeued = send_queued(processes=1)
+            passes += 1
+            if passes % 720 == 1:  # about hourly: expired sessions hold names from /register/done/
+                call_command("clearsessions")
             if sent or failed or requeued:
                 self.stdout.write(f"sent {sent}, failed {failed}, will retry {requeued}")
             if options["once"]:
