@@ -150,7 +150,8 @@ SILENCED_SYSTEM_CHECKS = [
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing one client per pool (gotc/cache.py).
+            "BACKEND": "gotc.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "gotc"),
         }
