@@ -234,13 +234,6 @@ class Forum(models.Model):
     def is_full(self) -> bool:
         return self.seats_left == 0
 
-    @property
-    def duration(self) -> dt.timedelta:
-        return self.ends_at - self.starts_at
-
-    def overlaps(self, other: "Forum") -> bool:
-        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
-
 
 class Speaker(models.Model):
     conference = models.ForeignKey(

@@ -9,7 +9,7 @@ Every export is written to the ExportLog (who, when, which filter, how many rows
 import csv
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -344,7 +344,3 @@ def start_log(*, user, request: ExportRequest, file_format: str, source: str) ->
 def filename(request: ExportRequest, extension: str) -> str:
     scope = request.forum.slug if request.forum else "all"
     return f"{request.conference.slug}-attendees-{scope}.{extension}"
-
-
-def column_choices() -> Iterable[tuple[str, str]]:
-    return list(COLUMNS.items())

@@ -31,8 +31,15 @@ from agenda import caching
 from agenda.models import Conference, Forum
 from registration import mailing
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ForumPick, PendingEmail, Registration, new_manage_token
+from registration.models import (
+    ATTENDEE_FIELDS,
+    ForumPick,
+    PendingEmail,
+    Registration,
+    new_manage_token,
+)
 
+ATTENDEE_DEFAULTS = {"language": "en", "newsletter": False}
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -243,15 +250,9 @@ def register(
                     % {"conference": conference.name}
                 )
         fields = {
-            name: data.get(name, default)
-            for name, default in (
-                ("full_name", ""),
-                ("organization", ""),
-                ("job_title", ""),
-                ("phone", ""),
-                ("language", "en"),
-                ("newsletter", False),
-            )
+            name: data.get(name, ATTENDEE_DEFAULTS.get(name, ""))
+            for name in ATTENDEE_FIELDS
+            if name != "email"
         }
         try:
             with transaction.atomic():

@@ -27,6 +27,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_mail_connections():
+    """post_office caches one mail backend per thread and keeps it after a failed send:
+    start and end every test without one so a failing backend never leaks into the next."""
+    import post_office.connections
+
+    post_office.connections.connections.close()
+    yield
+    post_office.connections.connections.close()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """A request in Chinese leaves Chinese active in its thread; each test starts in English
     so that factories' plain ``title=`` values land in the English field."""

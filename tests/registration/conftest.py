@@ -3,31 +3,12 @@
 import datetime as dt
 from collections.abc import Callable
 
-import post_office.connections
 import pytest
-from django.core.cache import cache
 
 from agenda.models import Conference, Forum
 from registration import services
 from registration.models import Registration
 from tests.factories import ConferenceFactory, ForumFactory, RoomFactory
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters and cached pages live in the cache: each test starts without any."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mail_connections():
-    """post_office caches one mail backend per thread and keeps it after a failed send:
-    start and end every test without one so a failing backend never leaks into the next."""
-    post_office.connections.connections.close()
-    yield
-    post_office.connections.connections.close()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import logging.config
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import post_office.connections
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -33,14 +32,6 @@ def owed_emails() -> int:
     """Emails owed to attendees: post_office's mail queue (sent or not) plus the outbox rows
     not rendered yet (PendingEmail)."""
     return Email.objects.count() + PendingEmail.objects.count()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mail_connections():
-    """post_office caches one mail backend per thread: start and end every test without one."""
-    post_office.connections.connections.close()
-    yield
-    post_office.connections.connections.close()
 
 
 @pytest.fixture

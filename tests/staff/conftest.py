@@ -5,7 +5,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import post_office.connections
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -18,14 +17,6 @@ from registration.roles import DESK, ORGANIZERS
 from tests.factories import ForumFactory, ForumPickFactory, RegistrationFactory, RoomFactory
 
 ROLES = ["anonymous", "plain", "desk", "organizer", "superuser"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mail_connections():
-    """post_office caches one mail backend per thread: start and end every test without one."""
-    post_office.connections.connections.close()
-    yield
-    post_office.connections.connections.close()
 
 
 @pytest.fixture
