@@ -18,9 +18,35 @@ logger = logging.getLogger(__name__)
 KEYS = {PROGRAM: "gotc:version:program", SEATS: "gotc:version:seats"}
 
 
+# Each process remembers the versions it read for PAGE_CACHE_CHECK_SECONDS: a cached page is
+# then answered from memory, with no round trip to Redis, and a change made on another
+# process or host shows within that time (a change made in this process shows at once).
+_memo: tuple[float, dict[str, int]] | None = None
+
+
 def current_versions(names) -> dict[str, int]:
-    """The current version of each name. A missing key (a fresh or flushed cache) starts at a
-    new time-based value, never at a value some page was rendered under before."""
+    """The current version of each name (as of at most PAGE_CACHE_CHECK_SECONDS ago)."""
+    global _memo
+    ttl = settings.PAGE_CACHE_CHECK_SECONDS
+    memo = _memo
+    if ttl > 0 and memo is not None and time.monotonic() - memo[0] < ttl:
+        return {name: memo[1][name] for name in names}
+    read_at = time.monotonic()
+    versions = _read_versions(list(KEYS))
+    if ttl > 0 and -1 not in versions.values():
+        _memo = (read_at, versions)
+    return {name: versions[name] for name in names}
+
+
+def forget_versions() -> None:
+    """Drop this process's remembered versions (after a bump, or a cleared cache)."""
+    global _memo
+    _memo = None
+
+
+def _read_versions(names) -> dict[str, int]:
+    """Read from the shared cache. A missing key (a fresh or flushed cache) starts at a new
+    time-based value, never at a value some page was rendered under before."""
     try:
         found = cache.get_many([KEYS[name] for name in names])
         missing = [name for name in names if KEYS[name] not in found]
@@ -35,6 +61,7 @@ def current_versions(names) -> dict[str, int]:
 
 def _bump_now(name: str) -> None:
     key = KEYS[name]
+    forget_versions()
     try:
         try:
             cache.incr(key)

@@ -162,9 +162,16 @@ else:
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "axes.W001"]
 # Sessions (staff logins, the "done" page) live in Redis when there is one: no database write
 # per registration; without Redis, in the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "gotc.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Cached program pages (gotc.pagecache): each process re-reads the shared version numbers at
+# most this often, so a cache hit needs no round trip to Redis. A change shows on other
+# processes and hosts within this time, at once on the process that made it.
+try:
+    PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS") or "0.25")
+except ValueError as exc:
+    raise ImproperlyConfigured("PAGE_CACHE_CHECK_SECONDS must be a number of seconds.") from exc
+if not 0 <= PAGE_CACHE_CHECK_SECONDS <= 60:
+    raise ImproperlyConfigured("PAGE_CACHE_CHECK_SECONDS must be between 0 and 60.")
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

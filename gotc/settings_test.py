@@ -28,6 +28,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")  # noqa: F405
     }
 
+# Every request reads the page-cache versions (tests/test_pagecache.py switches the
+# per-process memory on where it tests it).
+PAGE_CACHE_CHECK_SECONDS = 0
+
 # Limits and lockouts are switched on by the tests that check them (settings fixture).
 RATELIMIT_ENABLE = False
 AXES_ENABLED = False

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -46,16 +47,20 @@ class ForumPicksMixin:
     def _setup_picks(self, conference: Conference, current: dict[int, str] | None = None) -> None:
         self.conference = conference
         self.current_picks = current or {}
-        queryset = with_seat_counts(
-            Forum.objects.filter(conference=conference).select_related("room")
-        ).order_by("starts_at", "ends_at", "position", "pk")
-        self.fields["forums"].queryset = queryset
+        forums = Forum.objects.filter(conference=conference)
+        # Validating a submission reads only the picked rows. Seat counts (a join over every
+        # pick of the program) are read when the form is shown, not on each submission:
+        # registration.services counts seats again under its locks anyway.
+        self.fields["forums"].queryset = forums
+        self._display_forums = with_seat_counts(forums.select_related("room")).order_by(
+            "starts_at", "ends_at", "position", "pk"
+        )
         self._forum_list = None
 
     def forum_slots(self) -> list[dict]:
         """[{"starts_at", "ends_at", "forums": [{forum, checked, status}]}] for the template."""
         if self._forum_list is None:
-            self._forum_list = list(self.fields["forums"].queryset)
+            self._forum_list = list(self._display_forums)
         if self.is_bound:
             chosen = {str(value) for value in self.data.getlist("forums")}
         else:
@@ -148,10 +153,15 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
             reverse("registration:privacy"),
             _("privacy notice"),
         )
-        self.details_helper = FormHelper()
-        self.details_helper.form_tag = False
-        self.details_helper.disable_csrf = True
-        self.details_helper.layout = Layout(
+
+    # Layouts for the template only: a submission that succeeds is never rendered, so they
+    # are built on first use.
+    @cached_property
+    def details_helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(
                 _("About you"),
                 "full_name",
@@ -165,10 +175,15 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
                 ),
             )
         )
-        self.consent_helper = FormHelper()
-        self.consent_helper.form_tag = False
-        self.consent_helper.disable_csrf = True
-        self.consent_helper.layout = Layout(Fieldset(_("Privacy"), "consent", "newsletter"))
+        return helper
+
+    @cached_property
+    def consent_helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(Fieldset(_("Privacy"), "consent", "newsletter"))
+        return helper
 
     def clean(self):
         cleaned = super().clean()

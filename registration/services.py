@@ -160,6 +160,21 @@ def _lock_forums(forum_ids: Iterable[int]) -> dict[int, Forum]:
     return {forum.pk: forum for forum in forums.order_by("pk")}
 
 
+def _lock_capacities(forum_ids: Iterable[int]) -> dict[int, int | None]:
+    """Lock forum rows (id order) and return their capacities: all that seating needs. Plain
+    values, no model instances: this runs on every registration, under its locks."""
+    ids = sorted(set(forum_ids))
+    if not ids:
+        return {}
+    rows = (
+        Forum.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "capacity")
+    )
+    return dict(rows)
+
+
 def _seated_counts(forum_ids: Iterable[int]) -> dict[int, int]:
     rows = (
         ForumPick.objects.filter(forum_id__in=list(forum_ids), status=PickStatus.SEATED)
@@ -171,13 +186,17 @@ def _seated_counts(forum_ids: Iterable[int]) -> dict[int, int]:
 
 
 def _place(
-    registration: Registration, forums: Sequence[Forum], locked: dict[int, Forum], now: datetime
+    registration: Registration,
+    forums: Sequence[Forum],
+    capacities: dict[int, int | None],
+    now: datetime,
 ) -> tuple[list[Forum], list[Forum]]:
-    """Seat each forum that has room, wait-list the others (forums must be locked)."""
+    """Seat each forum that has room, wait-list the others (forums must be locked, and
+    ``capacities`` read under those locks)."""
     seated_counts = _seated_counts(forum.pk for forum in forums)
     seated, waiting, picks = [], [], []
     for forum in sorted(forums, key=lambda f: f.starts_at):
-        capacity = locked[forum.pk].capacity or 0
+        capacity = capacities[forum.pk] or 0
         if seated_counts.get(forum.pk, 0) < capacity:
             seated.append(forum)
             status, seated_at = PickStatus.SEATED, now
@@ -233,7 +252,7 @@ def register(
         # Lock order: the conference row (only when it has an overall capacity to count),
         # then forum rows by id. Without a conference lock, registrations for different
         # forums proceed in parallel; the same email twice is caught by the unique index.
-        conference = Conference.objects.get(pk=conference.pk)
+        conference = _fresh_window(conference)
         if conference.capacity is not None:
             conference = Conference.objects.select_for_update(no_key=True).get(pk=conference.pk)
         check_window(conference, now)
@@ -277,11 +296,25 @@ def register(
             if active is None:
                 raise
             return _already_registered(active, notify)
-        locked = _lock_forums(forum.pk for forum in forums)
-        seated, waiting = _place(registration, forums, locked, now)
+        capacities = _lock_capacities(forum.pk for forum in forums)
+        seated, waiting = _place(registration, forums, capacities, now)
         if notify:
             mailing.queue(registration, "confirmation")
     return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
+
+
+WINDOW_FIELDS = ("is_published", "registration_opens", "registration_closes", "capacity")
+
+
+def _fresh_window(conference: Conference) -> Conference:
+    """``conference`` with its window and capacity as committed now (the caller's copy may be
+    a request old). Reads four columns, not the whole translated row."""
+    fresh = Conference.objects.filter(pk=conference.pk).values(*WINDOW_FIELDS).first()
+    if fresh is None:
+        raise RegistrationClosed(_("This conference no longer takes registrations."))
+    for name, value in fresh.items():
+        setattr(conference, name, value)
+    return conference
 
 
 def _already_registered(active: Registration, notify: bool) -> RegistrationOutcome:
@@ -325,7 +358,8 @@ def change_picks(
             changes.removed = [locked[pick.forum_id] for pick in dropped]
         new = [forum for forum_id, forum in wanted.items() if forum_id not in current]
         if new:
-            changes.added_seated, changes.added_waiting = _place(registration, new, locked, now)
+            capacities = {pk: forum.capacity for pk, forum in locked.items()}
+            changes.added_seated, changes.added_waiting = _place(registration, new, capacities, now)
         if freed:
             changes.promoted = _promote_locked(locked, freed, now)
         if changes.changed:

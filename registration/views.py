@@ -19,7 +19,7 @@ from registration import services
 from registration.enums import Language
 from registration.forms import ChangePicksForm, NewLinkForm, RegistrationForm
 from registration.models import Registration
-from registration.queries import picks_for_display
+from registration.queries import picks_for_display, with_seat_counts
 from registration.tickets import qr_svg
 
 DONE_SESSION_KEY = "registration_done"
@@ -110,7 +110,8 @@ def _done_summary(form: RegistrationForm, outcome: services.RegistrationOutcome 
     if outcome is not None and outcome.created:
         seated = {forum.pk for forum in outcome.seated}
     else:
-        seated = {forum.pk for forum in forums if not forum.is_full}
+        counted = with_seat_counts(Forum.objects.filter(pk__in=[forum.pk for forum in forums]))
+        seated = {forum.pk for forum in counted if not forum.is_full}
     return {
         "email": form.cleaned_data["email"],
         "name": form.cleaned_data["full_name"],

@@ -21,9 +21,13 @@ def _fresh_cache():
     leaks from one test into the next."""
     from django.core.cache import cache
 
+    from agenda.caching import forget_versions
+
     cache.clear()
+    forget_versions()
     yield
     cache.clear()
+    forget_versions()
 
 
 @pytest.fixture(autouse=True)

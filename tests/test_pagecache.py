@@ -1,7 +1,10 @@
 """The program page cache (gotc.pagecache) and the language switcher (gotc.middleware)."""
 
+import time
+
 import pytest
 
+from agenda import caching
 from registration import services
 from tests.factories import ForumFactory
 
@@ -71,6 +74,55 @@ def test_seat_change_invalidates_the_cached_home(
     response = client.get("/")
 
     assert "2 seats left" in response.content.decode()
+
+
+def bump_elsewhere(name: str) -> None:
+    """What another process or host does when it saves a change: the shared version moves,
+    this process's memory of it does not."""
+    from django.core.cache import cache
+
+    cache.incr(caching.KEYS[name])
+
+
+def test_change_on_another_process_shows_within_the_check_interval(
+    client, forum, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_CHECK_SECONDS = 0.3
+    client.get("/agenda/")
+    with django_capture_on_commit_callbacks(execute=False):
+        # Saved, but its invalidation is what "another process" does below.
+        forum.title = "Kernel Hall Renamed"
+        forum.save()
+    bump_elsewhere(caching.PROGRAM)
+
+    at_once = client.get("/agenda/").content.decode()
+    time.sleep(0.35)
+    later = client.get("/agenda/").content.decode()
+
+    assert "Kernel Hall Renamed" not in at_once
+    assert "Kernel Hall Renamed" in later
+
+
+def test_change_on_this_process_shows_at_once_despite_the_check_interval(
+    client, conference, forum, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_CHECK_SECONDS = 60
+    assert "3 seats left" in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(
+            conference=conference,
+            data={
+                "full_name": "B",
+                "email": "b@example.org",
+                "organization": "O",
+                "job_title": "J",
+            },
+            forums=[forum],
+            notify=False,
+        )
+
+    assert "2 seats left" in client.get("/").content.decode()
 
 
 def test_logged_in_staff_bypass_the_cache(admin_client, client, forum):

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -42,3 +43,15 @@ def test_start_with_debug_on_needs_no_secret_key():
     assert result.returncode == 0, result.stderr
     assert "System check identified" in result.stdout + result.stderr
     assert "SECRET_KEY" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["soon", "-1", "nan", "3600"], ids=["word", "negative", "nan", "hour"]
+)
+def test_start_with_a_bad_page_cache_check_interval_fails_in_one_line(value):
+    result = manage("check", DEBUG="1", PAGE_CACHE_CHECK_SECONDS=value)
+
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "PAGE_CACHE_CHECK_SECONDS" in lines[0]

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from agenda.models import Conference
 from registration import services
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ForumPick, Registration
@@ -304,7 +305,45 @@ def test_change_picks_after_window_closed_raises(conference, morning, afternoon,
     assert statuses(morning) == {"li.wei@example.org": PickStatus.SEATED}
 
 
+def test_register_with_a_copy_read_before_the_window_closed_is_refused(
+    conference, morning, attendee_data
+):
+    read_by_the_view = Conference.objects.get(pk=conference.pk)
+    Conference.objects.filter(pk=conference.pk).update(registration_closes=NOW - HOUR)
+
+    with pytest.raises(services.RegistrationClosed):
+        services.register(
+            conference=read_by_the_view, data=attendee_data(), forums=[morning], now=NOW
+        )
+
+    assert Registration.objects.count() == 0
+
+
+def test_register_for_a_conference_deleted_meanwhile_is_refused(conference, attendee_data):
+    read_by_the_view = Conference.objects.get(pk=conference.pk)
+    conference.delete()
+
+    with pytest.raises(services.RegistrationClosed) as excinfo:
+        services.register(conference=read_by_the_view, data=attendee_data(), forums=[], now=NOW)
+
+    assert excinfo.value.message == "This conference no longer takes registrations."
+    assert Registration.objects.count() == 0
+
+
 # --- conference capacity --------------------------------------------------------------------
+
+
+def test_register_with_a_copy_read_before_a_capacity_was_set_respects_it(
+    conference, morning, fill, attendee_data
+):
+    fill(morning, 2)
+    read_by_the_view = Conference.objects.get(pk=conference.pk)
+    Conference.objects.filter(pk=conference.pk).update(capacity=2)
+
+    with pytest.raises(services.ConferenceFull):
+        services.register(conference=read_by_the_view, data=attendee_data(), forums=[morning])
+
+    assert Registration.objects.count() == 2
 
 
 def test_register_beyond_conference_capacity_raises_full(conference, morning, fill, register):

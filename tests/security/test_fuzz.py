@@ -383,7 +383,12 @@ def test_cancel_with_arbitrary_body_cancels_exactly_once(client, fresh_registrat
 
 # NUL is left to test_nul_character_in_token_is_404 (a known bug on PostgreSQL).
 path_text = st.one_of(
-    st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1, max_size=80),
+    # Lone surrogates (Cs) cannot be encoded into a URL at all: no client can send one.
+    st.text(
+        alphabet=st.characters(exclude_characters="\x00", exclude_categories=("Cs",)),
+        min_size=1,
+        max_size=80,
+    ),
     st.text(
         alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
         min_size=40,
