@@ -245,6 +245,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=64)
     args = parser.parse_args()
+    # A `timeout` or Ctrl-C still stops the servers this started (the finally blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/load.py: stopped by SIGTERM"))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
 
@@ -314,6 +316,9 @@ def main() -> None:
                 + (f"  {figure['socket_errors']}" if figure["socket_errors"] else "")
             )
 
+        # Warm up as for the pages: every worker has compiled its templates and opened its
+        # connections before the measured burst.
+        wrk_registrations(base, args.clients, 2, forum_sets, "warmup")
         burst = wrk_registrations(base, args.clients, args.seconds, forum_sets, "burst")
         saved = Registration.objects.filter(
             conference=conference, email__startswith="burst"

@@ -6,6 +6,10 @@ check and a session read each make such calls, so on a cache hit that was the la
 cost. ``redis.Redis`` objects are thread-safe and share the pool: one per pool is enough.
 """
 
+# Imported here, not on the first cache call as Django does: gotc/wsgi.py loads this module
+# before gunicorn forks, so the workers share redis-py (and the asyncio it pulls in, about
+# 170 ms of imports) instead of each importing it on its first request after every start.
+import redis  # noqa: F401
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 

@@ -1,8 +1,8 @@
 """Read-side querysets for registrations: counts come from annotations, never loops."""
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 
 from registration.enums import PickStatus, RegistrationStatus
 
@@ -12,7 +12,13 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=RegistrationStatus.CONFIRMED)
 
     def for_email(self, conference, email: str) -> "RegistrationQuerySet":
-        return self.filter(conference=conference, email__iexact=email.strip())
+        """Registrations of ``conference`` under ``email``, whatever its case. Compared as
+        LOWER(email) = LOWER(value), the expression of the unique constraint and of
+        registration_email_idx (``email__iexact`` is UPPER(...) on PostgreSQL: no index
+        matches it, and every registration would scan the whole conference)."""
+        return self.alias(email_lower=Lower("email")).filter(
+            conference=conference, email_lower=Lower(Value(email.strip()))
+        )
 
 
 class ForumPickQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from agenda.models import Conference
@@ -401,6 +402,17 @@ def test_register_duplicate_email_creates_nothing_and_emails_existing(
     assert message.subject == f"You are already registered for {conference.name}"
     assert f"http://testserver/r/{existing.manage_token}/" in message.body
     assert "Hello Li Wei," in message.body
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_email_lookup_is_answered_by_the_email_index(conference):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = Registration.objects.for_email(conference, "Li.Wei@Example.org").explain()
+
+    # Not a scan of every registration of the conference with a filter on the email.
+    assert "Index Cond: ((lower((email)::text) = 'li.wei@example.org'::text)" in plan, plan
 
 
 def test_register_again_after_cancel_reactivates_same_registration(
