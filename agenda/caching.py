@@ -5,8 +5,11 @@ that depends on it stale at once, on every process and host. "program" changes w
 of the agenda models, "seats" with any change of forum picks (registration.services).
 """
 
+import copy
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +19,7 @@ PROGRAM = "program"
 SEATS = "seats"
 logger = logging.getLogger(__name__)
 KEYS = {PROGRAM: "gotc:version:program", SEATS: "gotc:version:seats"}
+T = TypeVar("T")
 
 
 # Each process remembers the versions it read for PAGE_CACHE_CHECK_SECONDS: a cached page is
@@ -38,10 +42,33 @@ def current_versions(names) -> dict[str, int]:
     return {name: versions[name] for name in names}
 
 
-def forget_versions() -> None:
-    """Drop this process's remembered versions (after a bump, or a cleared cache)."""
+def forget_versions(name: str | None = None) -> None:
+    """Drop what this process remembers: the versions, and the values read under ``name``
+    (all of them without a name: after a cleared cache)."""
     global _memo
     _memo = None
+    for key, (depends_on, _version, _value) in list(_remembered.items()):
+        if name is None or depends_on == name:
+            del _remembered[key]
+
+
+# Values read from the database once per version and process (the current conference, read
+# by nearly every request): {key: (depends_on, version, value)}.
+_remembered: dict[str, tuple[str, int, object]] = {}
+
+
+def remembered(key: str, depends_on: str, read: Callable[[], T]) -> T:
+    """``read()``, computed once per version of ``depends_on`` in this process; each caller
+    gets its own shallow copy. The version is read first: a change committed meanwhile leaves
+    a value newer than its version, which is merely read again next time."""
+    version = current_versions([depends_on])[depends_on]
+    entry = _remembered.get(key)
+    if entry is not None and entry[0] == depends_on and entry[1] == version and version != -1:
+        return copy.copy(entry[2])
+    value = read()
+    if version != -1:
+        _remembered[key] = (depends_on, version, value)
+    return copy.copy(value)
 
 
 def _read_versions(names) -> dict[str, int]:
@@ -61,7 +88,7 @@ def _read_versions(names) -> dict[str, int]:
 
 def _bump_now(name: str) -> None:
     key = KEYS[name]
-    forget_versions()
+    forget_versions(name)
     try:
         try:
             cache.incr(key)
@@ -74,7 +101,9 @@ def _bump_now(name: str) -> None:
 
 
 def bump(name: str) -> None:
-    """Invalidate pages depending on ``name`` once the current transaction commits."""
+    """Invalidate pages depending on ``name`` once the current transaction commits (and what
+    this process remembers of it at once, so that it reads its own change)."""
+    forget_versions(name)
     transaction.on_commit(lambda: _bump_now(name))
 
 

@@ -22,7 +22,10 @@ def get_conference(request: HttpRequest, conference: str | None = None) -> Confe
     organizers (staff) may also preview an unpublished one. Raises Http404 otherwise.
     """
     if conference is None:
-        found = Conference.objects.current()
+        # Read once per program version and process: nearly every page needs it.
+        found = caching.remembered(
+            "current-conference", caching.PROGRAM, Conference.objects.current
+        )
         if found is None:
             raise Http404("No conference is published yet.")
         found.is_current = True

@@ -139,6 +139,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameters and prepared statements: a statement run five times on a
+    # connection is parsed and planned once, and psycopg sends values instead of quoting them
+    # into the SQL in Python. PostgreSQL's CPU per registration drops, and so does ours.
+    # (Behind a transaction-mode pgbouncer older than 1.21, set DATABASE_PREPARE_THRESHOLD=0.)
+    try:
+        prepare_threshold = int(os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5")
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "DATABASE_PREPARE_THRESHOLD must be a whole number (0: no prepared statements)."
+        ) from exc
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": prepare_threshold if prepare_threshold > 0 else None,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

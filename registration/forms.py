@@ -1,5 +1,6 @@
 """Attendee forms. Rules are checked by registration.services; forms only report them early."""
 
+import copy
 import re
 import unicodedata
 from itertools import groupby
@@ -12,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from agenda import caching
 from agenda.models import Conference, Forum
 from registration import services
 from registration.enums import Language
@@ -27,16 +29,39 @@ class ForumPicksField(forms.ModelMultipleChoiceField):
         "invalid_pk_value": _("One of the forums you picked is not on this conference's program."),
     }
 
-    def _check_values(self, value):
+    # The conference's forums by id, set by the form: picks are checked against it instead of
+    # a query per submission.
+    program: dict[int, Forum] | None = None
+
+    def _check_values(self, value) -> list[Forum]:
         # Ids are 64-bit integers: anything else is not a forum (and must not reach SQLite,
         # which overflows on larger ones).
+        ids = set()
         for pk in value:
             text = str(pk).strip()
             if not text.isdigit() or int(text) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value"
                 )
-        return super()._check_values(value)
+            ids.add(int(text))
+        if self.program is None:
+            return list(super()._check_values(value))
+        if not ids <= self.program.keys():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return [self.program[pk] for pk in sorted(ids)]
+
+
+def program_forums(conference: Conference) -> dict[int, Forum]:
+    """The conference's forums by id, read once per program version and process (any save of
+    the program makes it stale); a copy of each forum for every caller."""
+
+    def read() -> dict[int, Forum]:
+        return {forum.pk: forum for forum in Forum.objects.filter(conference=conference)}
+
+    forums = caching.remembered(f"program-forums:{conference.pk}", caching.PROGRAM, read)
+    return {pk: copy.copy(forum) for pk, forum in forums.items()}
 
 
 class ForumPicksMixin:
@@ -52,6 +77,7 @@ class ForumPicksMixin:
         # pick of the program) are read when the form is shown, not on each submission:
         # registration.services counts seats again under its locks anyway.
         self.fields["forums"].queryset = forums
+        self.fields["forums"].program = program_forums(conference)
         self._display_forums = with_seat_counts(forums.select_related("room")).order_by(
             "starts_at", "ends_at", "position", "pk"
         )

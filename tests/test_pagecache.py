@@ -84,15 +84,12 @@ def bump_elsewhere(name: str) -> None:
     cache.incr(caching.KEYS[name])
 
 
-def test_change_on_another_process_shows_within_the_check_interval(
-    client, forum, settings, django_capture_on_commit_callbacks
-):
+def test_change_on_another_process_shows_within_the_check_interval(client, forum, settings):
     settings.PAGE_CACHE_CHECK_SECONDS = 0.3
     client.get("/agenda/")
-    with django_capture_on_commit_callbacks(execute=False):
-        # Saved, but its invalidation is what "another process" does below.
-        forum.title = "Kernel Hall Renamed"
-        forum.save()
+    # Another process saves the forum: the row changes and so does the shared version, but
+    # nothing runs in this process (an update() sends no signal).
+    type(forum).objects.filter(pk=forum.pk).update(title="Kernel Hall Renamed")
     bump_elsewhere(caching.PROGRAM)
 
     at_once = client.get("/agenda/").content.decode()

@@ -55,3 +55,17 @@ def test_start_with_a_bad_page_cache_check_interval_fails_in_one_line(value):
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert "PAGE_CACHE_CHECK_SECONDS" in lines[0]
+
+
+def test_start_with_a_bad_prepare_threshold_fails_in_one_line():
+    result = manage(
+        "check",
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        DATABASE_PREPARE_THRESHOLD="often",
+    )
+
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DATABASE_PREPARE_THRESHOLD" in lines[0]

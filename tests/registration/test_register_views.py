@@ -422,3 +422,45 @@ def test_register_post_runs_fixed_number_of_queries(
 
     assert response["Location"] == "/register/done/"
     assert Registration.objects.get().picks.count() == picked
+
+
+@pytest.mark.parametrize("picked", [1, 3], ids=["1-forum", "3-forums"])
+def test_register_post_after_the_form_was_shown_reads_no_program(
+    client, conference, morning, afternoon, day_two, form_data, django_assert_num_queries, picked
+):
+    forums = [morning, afternoon, day_two][:picked]
+    data = form_data(forums)
+    client.get("/register/")  # this process has read the program (conference and forums)
+
+    with django_assert_num_queries(15):
+        response = client.post("/register/", data)
+
+    assert response["Location"] == "/register/done/"
+    assert Registration.objects.get().picks.count() == picked
+
+
+def test_register_accepts_a_forum_added_after_the_form_was_shown(
+    client, conference, morning, form_data
+):
+    client.get("/register/")
+    added = ForumFactory(conference=conference, title="Added Late", day=2)
+
+    response = client.post("/register/", form_data([added]))
+
+    assert response["Location"] == "/register/done/"
+    assert list(Registration.objects.get().picks.values_list("forum__title", flat=True)) == [
+        "Added Late"
+    ]
+
+
+def test_register_refuses_a_forum_deleted_after_the_form_was_shown(
+    client, conference, morning, afternoon, form_data
+):
+    client.get("/register/")
+    data = form_data([afternoon])
+    afternoon.delete()
+
+    page = parse(client.post("/register/", data))
+
+    assert field_errors(page, "forums") == [NOT_ON_PROGRAM]
+    assert Registration.objects.count() == 0
