@@ -49,7 +49,7 @@ def forget_versions(name: str | None = None) -> None:
     _memo = None
     for key, (depends_on, _version, _value) in list(_remembered.items()):
         if name is None or depends_on == name:
-            del _remembered[key]
+            _remembered.pop(key, None)  # another thread may have dropped it already
 
 
 # Values read from the database once per version and process (the current conference, read

@@ -20,7 +20,12 @@ def download(response) -> bytes:
 
 def csv_rows(response) -> list[list[str]]:
     """The CSV as rows (header first), decoded the way Excel does (UTF-8 with BOM)."""
-    return list(csv.reader(io.StringIO(download(response).decode("utf-8-sig"), newline="")))
+    return csv_rows_of(download(response))
+
+
+def csv_rows_of(raw: bytes) -> list[list[str]]:
+    """csv_rows() of a body already downloaded."""
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def xlsx_rows(response) -> list[list]:

@@ -4,13 +4,15 @@ import datetime as dt
 
 import pytest
 
-from registration.enums import PickStatus
+from registration import exports
+from registration.enums import Language, PickStatus
 from registration.models import ExportLog, Registration
 from tests.factories import ForumFactory, RegistrationFactory
 from tests.staff.reading import (
     BOM,
     checked_values,
     csv_rows,
+    csv_rows_of,
     download,
     field_errors,
     xlsx_rows,
@@ -395,4 +397,227 @@ def test_csv_export_times_are_in_the_conference_time_zone(admin_client, conferen
     assert csv_rows(response) == [
         ["Full name", "Registered", "Checked in"],
         ["Early Bird", "2026-03-02 00:30", "2026-04-01 09:05"],
+    ]
+
+
+def ticket(registration) -> str:
+    code = registration.ticket_code
+    return f"{code[:4]}-{code[4:]}"
+
+
+def set_times(registration, *, created_at: dt.datetime, checked_in_at: dt.datetime | None):
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=created_at, checked_in_at=checked_in_at
+    )
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "created_at", "checked_in_at", "expected"),
+    [
+        (
+            "Europe/Berlin",
+            dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC),
+            ["2026-03-29 01:30", "2026-03-29 03:30"],
+        ),
+        (
+            "America/New_York",
+            dt.datetime(2026, 1, 1, 3, 59, tzinfo=dt.UTC),
+            dt.datetime(2026, 7, 1, 3, 59, tzinfo=dt.UTC),
+            ["2025-12-31 22:59", "2026-06-30 23:59"],
+        ),
+    ],
+    ids=["berlin-dst-starts", "new-york-winter-and-summer"],
+)
+def test_csv_export_times_follow_daylight_saving_of_the_conference(
+    admin_client, conference, time_zone, created_at, checked_in_at, expected
+):
+    conference.time_zone = time_zone
+    conference.save()
+    registration = RegistrationFactory(conference=conference, full_name="Early Bird")
+    set_times(registration, created_at=created_at, checked_in_at=checked_in_at)
+
+    response = admin_client.post(
+        EXPORT, export_data(columns=["full_name", "registered_at", "checked_in_at"])
+    )
+
+    assert csv_rows(response)[1:] == [["Early Bird", *expected]]
+
+
+# --- every column, every format ---------------------------------------------------------------
+
+
+EVERY_COLUMN = [
+    "ticket_code",
+    "full_name",
+    "email",
+    "organization",
+    "job_title",
+    "phone",
+    "language",
+    "newsletter",
+    "registered_at",
+    "checked_in_at",
+    "seated_forums",
+    "waiting_forums",
+]
+EVERY_HEADER = [
+    "Ticket code",
+    "Full name",
+    "Email",
+    "Organization",
+    "Job title",
+    "Phone",
+    "Language",
+    "Newsletter",
+    "Registered",
+    "Checked in",
+    "Seated forums",
+    "Waiting lists",
+]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"], ids=["csv", "xlsx"])
+def test_export_of_every_column_neutralises_each_typed_cell(
+    admin_client, conference, cloud, governance, make_pick, file_format
+):
+    # Registrations made before the form refused such values may still hold them.
+    typed = RegistrationFactory(
+        conference=conference,
+        full_name="张伟",
+        email="@zhang.wei@example.org",
+        organization="-1+1",
+        job_title="\x07=cmd|' /C calc'!A0",
+        phone="+86 138 0000 0000",
+        language=Language.CHINESE,
+        newsletter=True,
+    )
+    plain = RegistrationFactory(conference=conference, full_name="Zoë O'Brien", phone="")
+    set_times(
+        typed,
+        created_at=dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC),
+        checked_in_at=dt.datetime(2026, 4, 1, 1, 5, tzinfo=dt.UTC),
+    )
+    set_times(plain, created_at=dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC), checked_in_at=None)
+    make_pick(typed, cloud)
+    make_pick(typed, governance, PickStatus.WAITING)
+    make_pick(plain, governance)
+    data = export_data(columns=EVERY_COLUMN, forum_columns="on", file_format=file_format)
+
+    response = admin_client.post(EXPORT, data)
+
+    rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
+    assert rows == [
+        [*EVERY_HEADER, "Cloud Native", "Open Source Governance"],
+        [
+            ticket(plain),
+            "Zoë O'Brien",
+            plain.email,
+            "Open Source China",
+            "Developer",
+            "",
+            "en",
+            "no",
+            "2026-03-02 16:00",
+            "",
+            "Open Source Governance",
+            "",
+            "",
+            "x",
+        ],
+        [
+            ticket(typed),
+            "张伟",
+            "'@zhang.wei@example.org",
+            "'-1+1",
+            "'=cmd|' /C calc'!A0",
+            "'+86 138 0000 0000",
+            "zh-hans",
+            "yes",
+            "2026-03-02 00:30",
+            "2026-04-01 09:05",
+            "Cloud Native",
+            "Open Source Governance (#1)",
+            "x",
+            "W1",
+        ],
+    ]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"], ids=["csv", "xlsx"])
+def test_export_neutralises_forum_titles_in_header_and_cells(
+    admin_client, conference, make_pick, file_format
+):
+    keynotes = ForumFactory(conference=conference, title="+Keynotes\x07", capacity=1)
+    RegistrationFactory(conference=conference, full_name="Ann")
+    make_pick(RegistrationFactory(conference=conference, full_name="Bob"), keynotes)
+    make_pick(
+        RegistrationFactory(conference=conference, full_name="Cem"), keynotes, PickStatus.WAITING
+    )
+    columns = ["full_name", "seated_forums", "waiting_forums"]
+    data = export_data(columns=columns, forum_columns="on", file_format=file_format)
+
+    response = admin_client.post(EXPORT, data)
+
+    rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
+    assert rows == [
+        ["Full name", "Seated forums", "Waiting lists", "'+Keynotes"],
+        ["Ann", "", "", ""],
+        ["Bob", "'+Keynotes", "", "x"],
+        ["Cem", "", "'+Keynotes (#1)", "W1"],
+    ]
+
+
+# --- chunks -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"], ids=["csv", "xlsx"])
+def test_export_in_several_chunks_keeps_order_and_neutralises_each_chunk(
+    admin_client, conference, monkeypatch, file_format
+):
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    for name, organization in [
+        ("Ann", "ACME"),
+        ("Bob", "ACME"),
+        ("Cem", "=1+1"),
+        ("Dan", "ACME"),
+        ("Eve", "ACME\x1b"),
+    ]:
+        RegistrationFactory(conference=conference, full_name=name, organization=organization)
+    data = export_data(columns=["full_name", "organization"], file_format=file_format)
+
+    response = admin_client.post(EXPORT, data)
+
+    if file_format == "csv":
+        raw = download(response)
+        assert raw.count(BOM) == 1
+        rows = csv_rows_of(raw)
+    else:
+        rows = xlsx_rows(response)
+    assert rows == [
+        ["Full name", "Organization"],
+        ["Ann", "ACME"],
+        ["Bob", "ACME"],
+        ["Cem", "'=1+1"],
+        ["Dan", "ACME"],
+        ["Eve", "ACME"],
+    ]
+    assert ExportLog.objects.get().row_count == 5
+
+
+def test_csv_export_forum_columns_stay_right_when_seat_combinations_overflow_the_cache(
+    admin_client, attendees, monkeypatch
+):
+    monkeypatch.setattr(exports, "SEATED_CACHE_SIZE", 1)
+    columns = ["full_name", "seated_forums"]
+
+    response = admin_client.post(EXPORT, export_data(columns=columns, forum_columns="on"))
+
+    assert csv_rows(response) == [
+        ["Full name", "Seated forums", "Cloud Native", "Open Source Governance"],
+        ["Hannah Link", "", "W1", ""],
+        ["Li Na", "", "", ""],
+        ["Wang Fang", "Open Source Governance", "W2", "x"],
+        ["Zoë O'Brien", "Cloud Native", "x", ""],
+        ["张伟", "Cloud Native; Open Source Governance", "x", "x"],
     ]
