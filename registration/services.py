@@ -193,6 +193,10 @@ def _place(
 ) -> tuple[list[Forum], list[Forum]]:
     """Seat each forum that has room, wait-list the others (forums must be locked, and
     ``capacities`` read under those locks)."""
+    gone = [forum for forum in forums if forum.pk not in capacities]
+    if gone:
+        # Deleted by an organizer after the attendee's form was checked.
+        raise InvalidPick(_("“%(forum)s” is no longer on the program.") % {"forum": gone[0].title})
     seated_counts = _seated_counts(forum.pk for forum in forums)
     seated, waiting, picks = [], [], []
     for forum in sorted(forums, key=lambda f: f.starts_at):

@@ -320,6 +320,33 @@ def test_register_with_a_copy_read_before_the_window_closed_is_refused(
     assert Registration.objects.count() == 0
 
 
+def test_register_for_a_forum_deleted_meanwhile_is_refused(
+    conference, morning, afternoon, register
+):
+    checked_by_the_form = [morning, afternoon]
+    type(afternoon).objects.filter(pk=afternoon.pk).delete()  # the object stays as read
+
+    with pytest.raises(services.InvalidPick) as excinfo:
+        register(conference, checked_by_the_form)
+
+    assert excinfo.value.message == f"“{afternoon.title}” is no longer on the program."
+    assert excinfo.value.field == "forums"
+    assert Registration.objects.count() == 0
+    assert ForumPick.objects.count() == 0
+
+
+def test_change_picks_to_a_forum_deleted_meanwhile_is_refused(
+    conference, morning, afternoon, register
+):
+    registration = register(conference, [morning]).registration
+    type(afternoon).objects.filter(pk=afternoon.pk).delete()  # the object stays as read
+
+    with pytest.raises(services.InvalidPick):
+        services.change_picks(registration=registration, forums=[morning, afternoon])
+
+    assert statuses(morning) == {"li.wei@example.org": PickStatus.SEATED}
+
+
 def test_register_for_a_conference_deleted_meanwhile_is_refused(conference, attendee_data):
     read_by_the_view = Conference.objects.get(pk=conference.pk)
     conference.delete()
