@@ -105,3 +105,17 @@ def test_registration_in_chinese_end_to_end(client, program, django_capture_on_c
     assert "/zh-hans/r/" in message.body
     assert "席位" in message.subject or "票" in message.subject
     assert Email.objects.get().to == ["zhang.wei@example.org"]
+
+
+def test_conference_read_once_for_english_still_reads_in_chinese(client, conference, program):
+    conference.name_en = "Global Open-source Technology Conference"
+    conference.name_zh_hans = "全球开源技术峰会"
+    conference.save()
+    client.get("/register/")  # this process now remembers the current conference
+
+    chinese = client.get("/zh-hans/register/").content.decode()
+    english = client.get("/register/").content.decode()
+
+    assert "全球开源技术峰会" in chinese
+    assert "全球开源技术峰会" not in english
+    assert "Global Open-source Technology Conference" in english
