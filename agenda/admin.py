@@ -1,6 +1,6 @@
 """Admin for organizers: the whole program, with links to the public pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
@@ -8,6 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+
+
+class BoundedSearchMixin:
+    """Search with at most ``max_search_terms`` words. Each word adds a condition per search
+    field: a pasted paragraph (hundreds of words) builds a query SQLite refuses ("Expression
+    tree is too large") and PostgreSQL grinds through."""
+
+    max_search_terms = 10
+
+    def get_search_results(self, request, queryset, search_term):
+        words = search_term.split()
+        if len(words) > self.max_search_terms:
+            messages.warning(
+                request,
+                _("Only the first %(count)d words of the search were used.")
+                % {"count": self.max_search_terms},
+            )
+            search_term = " ".join(words[: self.max_search_terms])
+        return super().get_search_results(request, queryset, search_term)
 
 
 class PublicPageMixin:
@@ -27,7 +46,7 @@ class RoomInline(TranslationTabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(PublicPageMixin, TranslationAdmin):
+class ConferenceAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = [
         "name",
         "slug",
@@ -57,7 +76,7 @@ class ConferenceAdmin(PublicPageMixin, TranslationAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(TranslationAdmin):
+class RoomAdmin(BoundedSearchMixin, TranslationAdmin):
     list_display = ["name", "conference", "seats", "forum_count", "position"]
     list_filter = ["conference"]
     list_editable = ["seats", "position"]
@@ -87,7 +106,7 @@ class TalkInline(TranslationTabularInline):
 
 
 @admin.register(Forum)
-class ForumAdmin(PublicPageMixin, TranslationAdmin):
+class ForumAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = [
         "title",
         "kind",
@@ -140,7 +159,7 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(PublicPageMixin, TranslationAdmin):
+class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = [
         "title",
         "kind",
@@ -173,7 +192,7 @@ class TalkAdmin(PublicPageMixin, TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(PublicPageMixin, TranslationAdmin):
+class SpeakerAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = ["name", "job_title", "organization", "conference", "talk_count", "public_link"]
     list_filter = ["conference", "organization"]
     search_fields = ["name", "slug", "organization", "job_title"]

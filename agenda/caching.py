@@ -42,11 +42,15 @@ def current_versions(names) -> dict[str, int]:
     return {name: versions[name] for name in names}
 
 
-def forget_versions(name: str | None = None) -> None:
-    """Drop what this process remembers: the versions, and the values read under ``name``
-    (all of them without a name: after a cleared cache)."""
+def forget_versions() -> None:
+    """Drop everything this process remembers (after the shared cache was cleared)."""
     global _memo
     _memo = None
+    _forget_values(None)
+
+
+def _forget_values(name: str | None) -> None:
+    """Drop the values remembered under version ``name`` (all of them for None)."""
     for key, (depends_on, _version, _value) in list(_remembered.items()):
         if name is None or depends_on == name:
             _remembered.pop(key, None)  # another thread may have dropped it already
@@ -87,23 +91,32 @@ def _read_versions(names) -> dict[str, int]:
 
 
 def _bump_now(name: str) -> None:
+    global _memo
     key = KEYS[name]
-    forget_versions(name)
+    _forget_values(name)
     try:
         try:
-            cache.incr(key)
+            version = cache.incr(key)
         except ValueError:
             # Missing (first change, or evicted): start from a value no stored page can carry.
-            cache.set(key, time.time_ns() // 1000, timeout=None)
+            version = time.time_ns() // 1000
+            cache.set(key, version, timeout=None)
     except Exception:
         # Runs after commit: a cache outage must not turn a saved change into an error page.
+        _memo = None
         logger.warning("Could not invalidate cached %s pages", name, exc_info=True)
+        return
+    # This process knows the new version without reading it back: during a registration
+    # burst (a seat change per request) cache hits still need no round trip.
+    memo = _memo
+    if memo is not None:
+        _memo = (memo[0], {**memo[1], name: version})
 
 
 def bump(name: str) -> None:
-    """Invalidate pages depending on ``name`` once the current transaction commits (and what
-    this process remembers of it at once, so that it reads its own change)."""
-    forget_versions(name)
+    """Invalidate pages depending on ``name`` once the current transaction commits (and the
+    values this process remembers under it at once, so that it reads its own change)."""
+    _forget_values(name)
     transaction.on_commit(lambda: _bump_now(name))
 
 

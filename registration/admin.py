@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agenda.admin import BoundedSearchMixin
 from agenda.admin import ForumAdmin as ProgramForumAdmin
 from agenda.models import Forum
 from registration import exports, services
@@ -25,7 +26,7 @@ from registration.models import (
 from registration.queries import with_seat_counts
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """Records that only the application writes: organizers read them, nobody edits."""
 
     def has_add_permission(self, request) -> bool:
@@ -111,7 +112,7 @@ class ForumPickInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "email",

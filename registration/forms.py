@@ -72,21 +72,20 @@ class ForumPicksMixin:
     def _setup_picks(self, conference: Conference, current: dict[int, str] | None = None) -> None:
         self.conference = conference
         self.current_picks = current or {}
-        forums = Forum.objects.filter(conference=conference)
-        # Validating a submission reads only the picked rows. Seat counts (a join over every
-        # pick of the program) are read when the form is shown, not on each submission:
-        # registration.services counts seats again under its locks anyway.
-        self.fields["forums"].queryset = forums
+        # A submission is checked against the program this process remembers (no query).
+        # Seat counts (a join over every pick of the program) are read only when the form is
+        # shown: registration.services counts seats again under its locks anyway.
+        self.fields["forums"].queryset = Forum.objects.filter(conference=conference)
         self.fields["forums"].program = program_forums(conference)
-        self._display_forums = with_seat_counts(forums.select_related("room")).order_by(
-            "starts_at", "ends_at", "position", "pk"
-        )
         self._forum_list = None
 
     def forum_slots(self) -> list[dict]:
         """[{"starts_at", "ends_at", "forums": [{forum, checked, status}]}] for the template."""
         if self._forum_list is None:
-            self._forum_list = list(self._display_forums)
+            forums = Forum.objects.filter(conference=self.conference).select_related("room")
+            self._forum_list = list(
+                with_seat_counts(forums).order_by("starts_at", "ends_at", "position", "pk")
+            )
         if self.is_bound:
             chosen = {str(value) for value in self.data.getlist("forums")}
         else:

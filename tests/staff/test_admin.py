@@ -106,6 +106,37 @@ def test_registration_search_by_ticket_code_respects_filters(admin_client, atten
     assert names(response) == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        REGISTRATIONS,
+        "/admin/registration/forumpick/",
+        "/admin/registration/exportlog/",
+        "/admin/agenda/talk/",
+        "/admin/agenda/speaker/",
+        "/admin/agenda/forum/",
+    ],
+    ids=["registrations", "picks", "export-log", "talks", "speakers", "forums"],
+)
+def test_admin_search_of_a_pasted_paragraph_uses_its_first_ten_words(admin_client, attendees, path):
+    paragraph = "Wang " + "zzz " * 999
+
+    response = admin_client.get(path, {"q": paragraph}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Only the first 10 words of the search were used."
+    ]
+
+
+def test_registration_search_of_a_pasted_paragraph_still_finds_by_its_first_word(
+    admin_client, attendees
+):
+    response = admin_client.get(REGISTRATIONS, {"q": "Wang " * 500})
+
+    assert names(response) == ["Wang Fang"]
+
+
 @pytest.mark.parametrize("param", ["forum", "pick"], ids=["forum", "seated-or-waiting"])
 def test_registration_search_by_ticket_code_within_forum_filter(
     admin_client, attendees, cloud, param
