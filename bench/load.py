@@ -304,16 +304,26 @@ def main() -> None:
             f"program: {len(forums)} forums, 80 talks, 40 speakers; {os.cpu_count()} cores"
         )
         pages = {"static file": "/static/gotc/site.css", "home": "/", "agenda": "/agenda/"}
-        figures = {}
-        for name, path in pages.items():
+        for path in pages.values():
             wrk(base + path, 2)  # warm up: fills the page cache
-            figures[name] = wrk(base + path, args.seconds)
-        static = figures["static file"]["rps"]
-        for name, figure in figures.items():
+        # The pages take turns (static, home, agenda; three rounds of a third of the time):
+        # a slower or faster stretch of this shared machine then weighs on all three alike
+        # instead of on whichever page ran during it.
+        rounds = {name: [] for name in pages}
+        for _ in range(3):
+            for name, path in pages.items():
+                rounds[name].append(wrk(base + path, max(2, round(args.seconds / 3))))
+        static = sum(run["rps"] for run in rounds["static file"]) / 3
+        for name, runs in rounds.items():
+            rps = sum(run["rps"] for run in runs) / 3
+            middle = sorted(runs, key=lambda run: run["rps"])[1]
+            each = " / ".join(f"{run['rps']:.0f}" for run in runs)
             print(
-                f"GET {name:12s} {figure['rps']:8.0f} req/s  ratio {figure['rps'] / static:4.2f}  "
-                f"p50 {figure['p50']:>8s}  p99 {figure['p99']:>8s}  non-2xx {figure['non2xx']}"
-                + (f"  {figure['socket_errors']}" if figure["socket_errors"] else "")
+                f"GET {name:12s} {rps:8.0f} req/s  ratio {rps / static:4.2f}  "
+                f"(rounds {each})  "
+                f"p50 {middle['p50']:>8s}  p99 {middle['p99']:>8s}  "
+                f"non-2xx {sum(run['non2xx'] for run in runs)}"
+                + "".join(f"  {run['socket_errors']}" for run in runs if run["socket_errors"])
             )
 
         # Warm up as for the pages: every worker has compiled its templates and opened its
