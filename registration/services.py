@@ -37,6 +37,7 @@ from registration.models import (
     PendingEmail,
     Registration,
     new_manage_token,
+    new_ticket_code,
 )
 
 ATTENDEE_DEFAULTS = {"language": "en", "newsletter": False}
@@ -277,34 +278,53 @@ def register(
             for name in ATTENDEE_FIELDS
             if name != "email"
         }
-        try:
-            with transaction.atomic():
-                if existing:
-                    # Reactivation: the same person comes back after cancelling.
-                    registration = existing[0]
-                    for name, value in fields.items():
-                        setattr(registration, name, value)
-                    registration.email = email
-                    registration.status = RegistrationStatus.CONFIRMED
-                    registration.cancelled_at = None
-                    registration.consent_at = now
-                    registration.manage_token = new_manage_token()
-                    registration.save()
-                else:
-                    registration = Registration.objects.create(
-                        conference=conference, email=email, consent_at=now, **fields
-                    )
-        except IntegrityError:
-            # The same email registered at the same instant by another request.
-            active = Registration.objects.for_email(conference, email).active().first()
-            if active is None:
-                raise
-            return _already_registered(active, notify)
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    registration = _save_attendee(conference, existing, email, fields, now)
+                break
+            except IntegrityError:
+                # The same email registered at the same instant by another request...
+                active = Registration.objects.for_email(conference, email).active().first()
+                if active is not None:
+                    return _already_registered(active, notify)
+                # ...or a ticket code drawn twice (about one registration in 10^6 at 100,000
+                # attendees): draw again.
+                if attempt == SAVE_ATTEMPTS:
+                    raise
         capacities = _lock_capacities(forum.pk for forum in forums)
         seated, waiting = _place(registration, forums, capacities, now)
         if notify:
             mailing.queue(registration, "confirmation")
     return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
+
+
+SAVE_ATTEMPTS = 3
+
+
+def _save_attendee(
+    conference: Conference, existing: list[Registration], email: str, fields: dict, now: datetime
+) -> Registration:
+    """A new registration, or the latest cancelled one of this email brought back (the same
+    person returns: same ticket code, a new private link)."""
+    if not existing:
+        return Registration.objects.create(
+            conference=conference,
+            email=email,
+            consent_at=now,
+            ticket_code=new_ticket_code(),
+            **fields,
+        )
+    registration = existing[0]
+    for name, value in fields.items():
+        setattr(registration, name, value)
+    registration.email = email
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.cancelled_at = None
+    registration.consent_at = now
+    registration.manage_token = new_manage_token()
+    registration.save()
+    return registration
 
 
 WINDOW_FIELDS = ("is_published", "registration_opens", "registration_closes", "capacity")

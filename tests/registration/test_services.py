@@ -447,6 +447,21 @@ def test_email_lookup_is_answered_by_the_email_index(conference):
     assert "Index Cond: ((lower((email)::text) = 'li.wei@example.org'::text)" in plan, plan
 
 
+def test_register_draws_another_ticket_code_when_one_is_taken(
+    conference, morning, register, monkeypatch
+):
+    first = register(conference, [morning], email="first@example.org").registration
+    # The random draw repeats an existing code once (rare at scale, certain here).
+    draws = iter([first.ticket_code, "WXY34678"])
+    monkeypatch.setattr(services, "new_ticket_code", lambda: next(draws))
+
+    outcome = register(conference, [morning], email="second@example.org")
+
+    assert outcome.created is True
+    assert outcome.registration.ticket_code == "WXY34678"
+    assert Registration.objects.count() == 2
+
+
 def test_register_again_after_cancel_reactivates_same_registration(
     conference, morning, afternoon, register
 ):

@@ -119,6 +119,15 @@ class Command(BaseCommand):
         for forum in forums:
             by_slot.setdefault(forum.starts_at, []).append(forum)
         slots = list(by_slot.values())
+        # Ticket codes are random: at 100,000 some would repeat (about 2 % of runs), and a
+        # bulk insert cannot draw again row by row. Draw them unique up front.
+        taken = set(Registration.objects.values_list("ticket_code", flat=True))
+        codes = set()
+        while len(codes) < total:
+            code = new_ticket_code()
+            if code not in taken:
+                codes.add(code)
+        codes = iter(codes)
         batch = 5000
         for offset in range(0, total, batch):
             with transaction.atomic():
@@ -131,7 +140,7 @@ class Command(BaseCommand):
                             organization="开源社 Open Source Community",
                             job_title="Engineer",
                             consent_at=now,
-                            ticket_code=new_ticket_code(),
+                            ticket_code=next(codes),
                             manage_token=new_manage_token(),
                         )
                         for i in range(min(batch, total - offset))
