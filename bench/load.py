@@ -108,12 +108,14 @@ def stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wrk(url: str, seconds: int, connections: int = 16) -> dict:
+def run_wrk(arguments: list[str], seconds: int) -> tuple[str, dict]:
+    """Run wrk for ``seconds`` (with --latency) and read its summary: requests/s, p50/p99,
+    non-2xx answers, socket errors and the measured duration. Returns (output, figures)."""
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-d{seconds}s", "--timeout", "30s", "--latency", *arguments],
         capture_output=True,
         text=True,
-        timeout=seconds + 30,
+        timeout=seconds + 60,
         check=True,
     ).stdout
 
@@ -121,16 +123,21 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict:
         match = re.search(rf"^\s+{label}%\s+(\S+)", output, re.M)
         return match.group(1) if match else "?"
 
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
-    return {
-        "rps": rps,
+    elapsed = re.search(r"requests in ([\d.]+)s", output)
+    return output, {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": errors.group(0) if errors else "",
+        "elapsed": float(elapsed.group(1)) if elapsed else float(seconds),
     }
+
+
+def wrk(url: str, seconds: int, connections: int = 16) -> dict:
+    return run_wrk([f"-c{connections}", url], seconds)[1]
 
 
 def wrk_registrations(base: str, clients: int, seconds: int, forum_sets, prefix: str) -> dict:
@@ -140,48 +147,16 @@ def wrk_registrations(base: str, clients: int, seconds: int, forum_sets, prefix:
 
     cookie = httpx.get(f"{base}/register/", timeout=10).cookies["csrftoken"]
     sets = ";".join(",".join(str(pk) for pk in forums) for forums in forum_sets)
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{clients}",
-            f"-d{seconds}s",
-            "--timeout",
-            "30s",
-            "--latency",
-            "-s",
-            str(ROOT / "bench" / "register.lua"),
-            base,
-            "--",
-            cookie,
-            prefix,
-            sets,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=True,
-    ).stdout
+    script = str(ROOT / "bench" / "register.lua")
+    output, figures = run_wrk(
+        [f"-c{clients}", "-s", script, base, "--", cookie, prefix, sets], seconds
+    )
     summary = re.search(r"gotc-register ok=(\d+) other=(\S*)", output)
-    elapsed = re.search(r"requests in ([\d.]+)(m?s)", output)
-    errors = re.search(r"Socket errors:.*", output)
-
-    def latency(label: str) -> str:
-        match = re.search(rf"^\s+{label}%\s+(\S+)", output, re.M)
-        return match.group(1) if match else "?"
-
     other = {}
     for part in filter(None, (summary.group(2) if summary else "").split(",")):
         status, count = part.split(":")
         other[int(status)] = int(count)
-    return {
-        "ok": int(summary.group(1)) if summary else 0,
-        "status": other,
-        "elapsed": float(elapsed.group(1)) / (1000 if elapsed.group(2) == "ms" else 1),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "socket_errors": errors.group(0) if errors else "",
-    }
+    return {**figures, "ok": int(summary.group(1)) if summary else 0, "status": other}
 
 
 async def registration_burst(

@@ -82,7 +82,7 @@ class ForumPicksMixin:
     def forum_slots(self) -> list[dict]:
         """[{"starts_at", "ends_at", "forums": [{forum, checked, status}]}] for the template."""
         if self._forum_list is None:
-            forums = Forum.objects.filter(conference=self.conference).select_related("room")
+            forums = self.fields["forums"].queryset.select_related("room")
             self._forum_list = list(
                 with_seat_counts(forums).order_by("starts_at", "ends_at", "position", "pk")
             )
