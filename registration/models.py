@@ -1,7 +1,5 @@
 """Attendees' registrations and their forum picks. Written only by registration.services."""
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -12,25 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Conference, Forum
 from registration.enums import Language, PickStatus, RegistrationStatus
 from registration.queries import ForumPickQuerySet, RegistrationQuerySet
-
-# No 0/O, 1/I/L, 5/S or 2/Z: the code is read aloud and typed at the door.
-TICKET_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
-TICKET_LENGTH = 8
-
-
-def new_ticket_code() -> str:
-    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
-
-
-def new_manage_token() -> str:
-    # 32 random bytes = 256 bits, URL-safe.
-    return secrets.token_urlsafe(32)
-
-
-def normalize_ticket_code(value: str) -> str:
-    """Accept what people type: any case, spaces or dashes between the groups."""
-    return "".join(ch for ch in value.upper() if ch.isalnum())
-
+from registration.tickets import (  # noqa: F401 (migrations name these defaults here)
+    TICKET_ALPHABET,
+    TICKET_LENGTH,
+    format_ticket_code,
+    new_manage_token,
+    new_ticket_code,
+    normalize_ticket_code,
+)
 
 # What an attendee tells us about themselves (the form, the admin, exports, erasure).
 ATTENDEE_FIELDS = (
@@ -126,8 +113,7 @@ class Registration(models.Model):
 
     @property
     def ticket_display(self) -> str:
-        half = len(self.ticket_code) // 2
-        return f"{self.ticket_code[:half]}-{self.ticket_code[half:]}"
+        return format_ticket_code(self.ticket_code)
 
 
 class ForumPick(models.Model):

@@ -1,10 +1,18 @@
 """Read-side querysets for registrations: counts come from annotations, never loops."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
 from registration.enums import PickStatus, RegistrationStatus
+
+
+# The one order of a forum's waiting list: first picked, first served; ids break ties.
+WAITING_ORDER = ("picked_at", "pk")
+SEATED = Q(picks__status=PickStatus.SEATED)
+WAITING = Q(picks__status=PickStatus.WAITING)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -32,18 +40,20 @@ class ForumPickQuerySet(models.QuerySet):
         return self.filter(status__in=[PickStatus.SEATED, PickStatus.WAITING])
 
     def queue(self) -> "ForumPickQuerySet":
-        """Waiting picks in the order they are served."""
-        return self.waiting().order_by("picked_at", "pk")
+        """Waiting picks in the order they are served (WAITING_ORDER)."""
+        return self.waiting().order_by(*WAITING_ORDER)
 
     def with_queue_position(self) -> "ForumPickQuerySet":
         """Annotate waiting picks with their 1-based position on their forum's waiting list."""
         from registration.models import ForumPick
 
+        # Ahead = earlier in WAITING_ORDER: picked earlier, or at the same instant with a
+        # smaller id (the same order queue() serves).
         ahead = (
-            ForumPick.objects.filter(
-                forum=OuterRef("forum"),
-                status=PickStatus.WAITING,
-                picked_at__lt=OuterRef("picked_at"),
+            ForumPick.objects.filter(forum=OuterRef("forum"), status=PickStatus.WAITING)
+            .filter(
+                Q(picked_at__lt=OuterRef("picked_at"))
+                | Q(picked_at=OuterRef("picked_at"), pk__lt=OuterRef("pk"))
             )
             .order_by()
             .values("forum")
@@ -56,9 +66,23 @@ class ForumPickQuerySet(models.QuerySet):
 def with_seat_counts(forums: models.QuerySet) -> models.QuerySet:
     """Annotate forums with ``seated_count`` and ``waiting_count`` (one query for the list)."""
     return forums.annotate(
-        seated_count=Count("picks", filter=Q(picks__status=PickStatus.SEATED), distinct=True),
-        waiting_count=Count("picks", filter=Q(picks__status=PickStatus.WAITING), distinct=True),
+        seated_count=Count("picks", filter=SEATED, distinct=True),
+        waiting_count=Count("picks", filter=WAITING, distinct=True),
     )
+
+
+def seated_counts(forum_ids: Iterable[int]) -> dict[int, int]:
+    """{forum id: seated picks} for these forums (forums without a seat taken are absent).
+    The same count as ``with_seat_counts``, without loading the forums."""
+    from registration.models import ForumPick
+
+    rows = (
+        ForumPick.objects.filter(forum_id__in=list(forum_ids), status=PickStatus.SEATED)
+        .values("forum_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["forum_id"]: row["n"] for row in rows}
 
 
 def picks_for_display(registration) -> list:
