@@ -250,6 +250,7 @@ class ChangePicksForm(ForumPicksMixin, forms.Form):
     )
 
     def __init__(self, *args, registration, **kwargs):
+        self.registration = registration
         live = {pick.forum_id: pick.status for pick in registration.picks.live()}
         kwargs.setdefault("initial", {"forums": list(live)})
         super().__init__(*args, **kwargs)

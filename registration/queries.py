@@ -1,5 +1,7 @@
 """Read-side querysets for registrations: counts come from annotations, never loops."""
 
+import hmac
+import re
 from collections.abc import Iterable
 
 from django.db import models
@@ -7,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
 from registration.enums import PickStatus, RegistrationStatus
-
+from registration.tickets import normalize_ticket_code
 
 # The one order of a forum's waiting list: first picked, first served; ids break ties.
 WAITING_ORDER = ("picked_at", "pk")
@@ -38,6 +40,14 @@ class ForumPickQuerySet(models.QuerySet):
 
     def live(self) -> "ForumPickQuerySet":
         return self.filter(status__in=[PickStatus.SEATED, PickStatus.WAITING])
+
+    def clashing(self, *, registration_id: int, forum) -> "ForumPickQuerySet":
+        """Picks of this registration in forums that overlap ``forum`` in time."""
+        return self.filter(
+            registration_id=registration_id,
+            forum__starts_at__lt=forum.ends_at,
+            forum__ends_at__gt=forum.starts_at,
+        )
 
     def queue(self) -> "ForumPickQuerySet":
         """Waiting picks in the order they are served (WAITING_ORDER)."""
@@ -92,4 +102,113 @@ def picks_for_display(registration) -> list:
         .select_related("forum", "forum__room")
         .with_queue_position()
         .order_by("forum__starts_at", "forum__position")
+    )
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def registration_for_token(token: str):
+    """The registration a secret manage link belongs to (or None), compared in constant time."""
+    from registration.models import Registration
+
+    if not token or len(token) > 64 or not TOKEN_SHAPE.fullmatch(token):
+        return None
+    registration = (
+        Registration.objects.select_related("conference").filter(manage_token=token).first()
+    )
+    if registration is None or not hmac.compare_digest(registration.manage_token, token):
+        return None
+    return registration
+
+
+def registration_for_ticket(*, conference, code: str):
+    """The registration of ``conference`` a typed or scanned ticket code belongs to (any case,
+    with or without the dash), or None."""
+    from registration.models import Registration
+
+    normalized = normalize_ticket_code(code or "")
+    if not 4 <= len(normalized) <= 16:
+        return None
+    return (
+        Registration.objects.select_related("checked_in_by")
+        .filter(conference=conference, ticket_code=normalized)
+        .first()
+    )
+
+
+def seated_forums(registration):
+    """The forums ``registration`` holds a seat in, in time order, ready for program pages."""
+    from agenda.models import Forum
+
+    return (
+        Forum.objects.filter(picks__registration=registration, picks__status=PickStatus.SEATED)
+        .for_program()
+        .order_by("starts_at")
+    )
+
+
+def reconfirmation_targets(*, conference, registrations=None):
+    """Confirmed registrations of ``conference`` (among ``registrations``, if given) with at
+    least one seat and no "still coming?" answer yet."""
+    from registration.models import Registration
+
+    queryset = registrations if registrations is not None else Registration.objects.all()
+    return (
+        queryset.filter(conference=conference, reconfirmed_at__isnull=True)
+        .active()
+        .filter(picks__status=PickStatus.SEATED)
+        .distinct()
+        .select_related("conference")
+    )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def registration_data(registration) -> dict:
+    """Everything stored about an attendee, for their own download (JSON)."""
+    picks = registration.picks.select_related("forum").order_by("forum__starts_at")
+    return {
+        "conference": registration.conference.name,
+        "full_name": registration.full_name,
+        "email": registration.email,
+        "organization": registration.organization,
+        "job_title": registration.job_title,
+        "phone": registration.phone,
+        "preferred_language": registration.language,
+        "newsletter": registration.newsletter,
+        "status": registration.status,
+        "ticket_code": registration.ticket_display,
+        "privacy_notice_accepted_at": _iso(registration.consent_at),
+        "registered_at": _iso(registration.created_at),
+        "cancelled_at": _iso(registration.cancelled_at),
+        "checked_in_at": _iso(registration.checked_in_at),
+        "forum_picks": [
+            {
+                "forum": pick.forum.title,
+                "status": pick.status,
+                "picked_at": _iso(pick.picked_at),
+                "seated_at": _iso(pick.seated_at),
+            }
+            for pick in picks
+        ],
+    }
+
+
+def forums_with_seats_left(forum_ids: Iterable[int]) -> set[int]:
+    """Which of these forums have a seat left right now."""
+    from agenda.models import Forum
+
+    counted = with_seat_counts(Forum.objects.filter(pk__in=list(forum_ids)))
+    return {forum.pk for forum in counted if not forum.is_full}
+
+
+def forums_by_id(conference, forum_ids: Iterable[int]) -> dict:
+    """{id: forum} of ``conference``, with rooms (ids of other conferences are absent)."""
+    from agenda.models import Forum
+
+    return (
+        Forum.objects.filter(conference=conference).select_related("room").in_bulk(list(forum_ids))
     )

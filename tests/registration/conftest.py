@@ -160,3 +160,10 @@ def foreign_forum(other_conference) -> Forum:
         room=RoomFactory(conference=other_conference, name="Old Hall"),
         capacity=5,
     )
+
+
+@pytest.fixture
+def full_day_two(day_two, fill):
+    """``day_two`` (one seat) taken by filler-0@example.org."""
+    (holder,) = fill(day_two, 1)
+    return holder

@@ -15,7 +15,7 @@ from django.test import Client
 from post_office.models import Email
 
 from gotc import settings as production_settings
-from registration import services
+from registration import queries, services
 from registration.enums import RegistrationStatus
 from registration.models import Registration
 from tests.pages import main_text, parse
@@ -293,8 +293,8 @@ def test_tokens_are_long_random_and_unique(people):
         assert re.fullmatch(r"[A-Za-z0-9_\-]{43}", token)  # 32 random bytes: 256 bits
 
 
-def test_find_manageable_accepts_the_exact_token(people):
-    assert services.find_manageable(people.li.manage_token) == people.li
+def test_registration_for_token_accepts_the_exact_token(people):
+    assert queries.registration_for_token(people.li.manage_token) == people.li
 
 
 @pytest.mark.parametrize(
@@ -308,19 +308,19 @@ def test_find_manageable_accepts_the_exact_token(people):
     ],
     ids=["last-char", "prefix", "case", "space", "padding"],
 )
-def test_find_manageable_rejects_near_misses(people, spoil):
-    assert services.find_manageable(spoil(people.li.manage_token)) is None
+def test_registration_for_token_rejects_near_misses(people, spoil):
+    assert queries.registration_for_token(spoil(people.li.manage_token)) is None
 
 
 @pytest.mark.parametrize("token", ["", "x" * 65, "A" * 200], ids=["empty", "65", "200"])
-def test_find_manageable_rejects_impossible_tokens_without_a_query(
+def test_registration_for_token_rejects_impossible_tokens_without_a_query(
     people, django_assert_num_queries, token
 ):
     with django_assert_num_queries(0):
-        assert services.find_manageable(token) is None
+        assert queries.registration_for_token(token) is None
 
 
-def test_find_manageable_compares_in_constant_time(people, monkeypatch):
+def test_registration_for_token_compares_in_constant_time(people, monkeypatch):
     """The match is confirmed with hmac.compare_digest, not ==."""
     calls = []
     real = hmac.compare_digest
@@ -331,7 +331,7 @@ def test_find_manageable_compares_in_constant_time(people, monkeypatch):
 
     monkeypatch.setattr(hmac, "compare_digest", spy)
 
-    found = services.find_manageable(people.li.manage_token)
+    found = queries.registration_for_token(people.li.manage_token)
 
     assert found == people.li
     assert calls == [(people.li.manage_token, people.li.manage_token)]

@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from agenda.enums import ForumKind
-from agenda.models import Conference
-from registration.models import ForumPick, Registration, new_manage_token, new_ticket_code
+from agenda.enums import ForumKind, TalkKind
+from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+from registration.enums import PickStatus
+from registration.models import ForumPick, Registration
+from registration.tickets import new_manage_token, new_ticket_code
 
 KINDS = [ForumKind.TOPIC, ForumKind.FEATURED, ForumKind.THEMATIC, ForumKind.FLASH]
 
@@ -15,8 +17,8 @@ KINDS = [ForumKind.TOPIC, ForumKind.FEATURED, ForumKind.THEMATIC, ForumKind.FLAS
 class Command(BaseCommand):
     help = (
         "Generate a load-test conference (slug 'load' by default): a program of N forums in "
-        "parallel rooms over two days, talks and speakers, and M registrations with picks, "
-        "built on the test factories (tests/factories.py, dev extras). Replaces an earlier "
+        "parallel rooms over two days, talks and speakers, and M registrations with picks. "
+        "Replaces an earlier "
         "conference with the same slug. For benchmarks only: the load conference is published "
         "and dated in the future, so it becomes the site's current conference."
     )
@@ -30,12 +32,6 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default="load")
 
     def handle(self, *args, **options):
-        try:
-            from tests import factories
-        except ImportError as exc:
-            raise CommandError(
-                "generate_demo_load needs the dev extras: pip install -e '.[dev]'"
-            ) from exc
         for name in ("registrations", "forums", "talks", "speakers"):
             if options[name] < 0 or (name == "forums" and options[name] < 1):
                 raise CommandError(f"--{name} must be positive.")
@@ -44,13 +40,21 @@ class Command(BaseCommand):
             ForumPick.objects.filter(registration__conference__in=old).delete()
             Registration.objects.filter(conference__in=old).delete()
             old.delete()
-            conference = factories.ConferenceFactory(
+            start = timezone.localdate() + dt.timedelta(days=30)
+            conference = Conference.objects.create(
                 slug=options["slug"],
                 name=f"GOTC load test ({options['slug']})",
-                start_date=timezone.localdate() + dt.timedelta(days=30),
+                tagline="Global Open-source Technology Conference",
+                description="A generated program for load tests.",
+                start_date=start,
+                end_date=start + dt.timedelta(days=1),
+                time_zone="Asia/Shanghai",
+                venue="Zhangjiang Science Hall",
+                address="Pudong New Area, Shanghai",
+                registration_opens=timezone.now() - dt.timedelta(days=7),
                 is_published=True,
             )
-            forums = self._program(factories, conference, options)
+            forums = self._program(conference, options)
         self._registrations(conference, forums, options["registrations"])
         self.stdout.write(
             self.style.SUCCESS(
@@ -59,12 +63,12 @@ class Command(BaseCommand):
             )
         )
 
-    def _program(self, factories, conference, options):
+    def _program(self, conference, options):
         count = options["forums"]
         per_slot = 3
         seats = options["capacity"] or max(options["registrations"], 100)
         rooms = [
-            factories.RoomFactory(
+            Room.objects.create(
                 conference=conference, name=f"Room {i + 1}", seats=seats, position=i
             )
             for i in range(per_slot)
@@ -74,26 +78,31 @@ class Command(BaseCommand):
         for index in range(count):
             day, start = slots[(index // per_slot) % len(slots)]
             rounds = index // (per_slot * len(slots))
+            starts_at = conference.local_datetime(
+                conference.start_date + dt.timedelta(days=day - 1), start
+            ) + dt.timedelta(minutes=20 * rounds)
+            duration = dt.timedelta(hours=3) if not rounds else dt.timedelta(minutes=10)
             forums.append(
-                factories.ForumFactory(
+                Forum.objects.create(
                     conference=conference,
                     room=rooms[index % per_slot],
                     title=f"Forum {index + 1}",
                     slug=f"forum-{index + 1}",
                     kind=KINDS[index % len(KINDS)],
-                    day=day,
-                    start=(
-                        dt.datetime.combine(dt.date.today(), start)
-                        + dt.timedelta(minutes=20 * rounds)
-                    ).time(),
-                    duration=dt.timedelta(hours=3) if not rounds else dt.timedelta(minutes=10),
+                    description="Talks and discussion.",
+                    starts_at=starts_at,
+                    ends_at=starts_at + duration,
                     capacity=seats,
                     position=index,
                 )
             )
         speakers = [
-            factories.SpeakerFactory(
-                conference=conference, name=f"Speaker {i + 1}", slug=f"speaker-{i + 1}"
+            Speaker.objects.create(
+                conference=conference,
+                name=f"Speaker {i + 1}",
+                slug=f"speaker-{i + 1}",
+                job_title="Engineer",
+                organization="OpenAtom",
             )
             for i in range(options["speakers"])
         ]
@@ -101,15 +110,19 @@ class Command(BaseCommand):
         for index in range(options["talks"]):
             forum = forums[index % len(forums)]
             slot = index // len(forums)
-            talk = factories.TalkFactory(
+            starts_at = forum.starts_at + dt.timedelta(minutes=(20 * slot) % 160)
+            talk = Talk.objects.create(
                 forum=forum,
+                conference=conference,
                 title=f"Talk {index + 1}: open source at scale",
                 slug=f"talk-{index + 1}",
-                offset=dt.timedelta(minutes=(20 * slot) % 160),
-                duration=dt.timedelta(minutes=20),
+                kind=TalkKind.TALK,
+                abstract="What we learned.",
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(minutes=20),
             )
             if speaker_cycle:
-                factories.TalkSpeakerFactory(talk=talk, speaker=next(speaker_cycle))
+                TalkSpeaker.objects.create(talk=talk, speaker=next(speaker_cycle))
         return forums
 
     def _registrations(self, conference, forums, total: int) -> None:
@@ -151,7 +164,7 @@ class Command(BaseCommand):
                         ForumPick(
                             registration=registration,
                             forum=slot[(offset + i) % len(slot)],
-                            status="seated",
+                            status=PickStatus.SEATED,
                             picked_at=now,
                             seated_at=now,
                         )
