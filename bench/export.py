@@ -56,7 +56,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from agenda.models import Conference
-    from registration import exports
+    from registration.staff import downloads, exports
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -74,26 +74,29 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench")
 
     for file_format in ("csv", "xlsx"):
-        request = exports.ExportRequest(conference=conference, forum_columns=True)
-        attendees = exports.AttendeeList(request)
-        log = exports.start_log(user=user, request=request, file_format=file_format, source="bench")
+        export = exports.attendee_export(
+            exports.ExportRequest(conference=conference, forum_columns=True),
+            user=user,
+            file_format=file_format,
+            source="bench",
+        )
         baseline = rss_kb("VmRSS")
         peak_reset = reset_peak()
         started = time.perf_counter()
         size = 0
         if file_format == "csv":
-            for chunk in exports.csv_chunks(attendees, log):
+            for chunk in downloads.csv_chunks(export):
                 size += len(chunk.encode("utf-8"))
         else:
-            target = exports.xlsx_file(attendees, log, "Attendees")
+            target = downloads.xlsx_file(export)
             target.seek(0, 2)
             size = target.tell()
             target.close()
         elapsed = time.perf_counter() - started
         growth = (rss_kb("VmHWM") - baseline) / 1024 if peak_reset else float("nan")
         print(
-            f"export {file_format}: {attendees.row_count:,} rows in {elapsed:.1f} s = "
-            f"{attendees.row_count / elapsed:,.0f} rows/s; file {size / 1e6:.1f} MB; "
+            f"export {file_format}: {export.row_count:,} rows in {elapsed:.1f} s = "
+            f"{export.row_count / elapsed:,.0f} rows/s; file {size / 1e6:.1f} MB; "
             f"peak memory growth {growth:.1f} MB"
         )
 

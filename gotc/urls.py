@@ -18,13 +18,13 @@ program_patterns = ([path("", views.home, name="home"), *agenda_patterns], "agen
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-# Pages people read and share carry their language: English at /agenda/, Chinese at
-# /zh-hans/agenda/. A first visit follows the browser (gotc.middleware.FirstVisitLanguage).
+# Pages carry their language: English at /agenda/ and /admin/, Chinese at /zh-hans/agenda/ and
+# /zh-hans/admin/. A first visit follows the browser (gotc.middleware.FirstVisitLanguage).
 urlpatterns += i18n_patterns(
-    path("staff/", include("registration.staff_urls")),
+    path("admin/", admin.site.urls),
+    path("staff/", include("registration.staff.urls")),
     path("", include("registration.urls")),
     path("editions/<slug:conference>/", include(program_patterns, namespace="edition")),
     path("", include(program_patterns, namespace="agenda")),

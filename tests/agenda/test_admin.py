@@ -231,6 +231,19 @@ def test_admin_changelist_search_finds_only_matches(admin_client, case):
 
 
 @every_model
+def test_admin_search_of_a_pasted_paragraph_uses_its_first_ten_words(admin_client, case):
+    wanted = case.create(**{case.search_field: "Zhangjiang Quokka"})
+    case.create()
+
+    response = admin_client.get(case.url("changelist"), {"q": "quokka " * 500})
+
+    assert listed(response) == [str(wanted)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Only the first 10 words of the search were used."
+    ]
+
+
+@every_model
 def test_admin_add_form_renders(admin_client, case):
     response = admin_client.get(case.url("add"))
 

@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
-from registration import exports
 from registration.enums import Language, PickStatus
 from registration.models import ExportLog, Registration
+from registration.staff import exports
 from tests.factories import ForumFactory, RegistrationFactory
-from tests.staff.reading import (
+from tests.pages import parse, text, with_class
+from tests.registration.staff.reading import (
     BOM,
     checked_values,
     csv_rows,
@@ -621,3 +622,32 @@ def test_csv_export_forum_columns_stay_right_when_seat_combinations_overflow_the
         ["Zoë O'Brien", "Cloud Native", "x", ""],
         ["张伟", "Cloud Native; Open Source Governance", "x", "x"],
     ]
+
+
+# --- one waiting-list order -------------------------------------------------------------------
+
+
+def waiting_badges(client, registration) -> list[str]:
+    """The waiting-list badges in the "Your forums" list of the attendee's own page."""
+    page = parse(client.get(registration.get_absolute_url()))
+    picks = page.find(".//section[@aria-labelledby='picks-heading']")
+    return [text(badge) for badge in with_class(picks, "span", "text-bg-warning")]
+
+
+def test_export_waiting_positions_equal_the_attendee_page_for_picks_made_at_the_same_time(
+    admin_client, client, tied_waiting_list
+):
+    rust, first, second = tied_waiting_list
+    columns = ["full_name", "waiting_forums"]
+
+    everyone = csv_rows(admin_client.post(EXPORT, export_data(columns=columns, forum_columns="on")))
+    one_forum = csv_rows(
+        admin_client.post(
+            EXPORT, export_data(forum=rust.pk, columns=["full_name", "waiting_position"])
+        )
+    )
+
+    assert everyone[1:] == [["Amy Second", "Rust (#2)", "W2"], ["Zed First", "Rust (#1)", "W1"]]
+    assert one_forum[1:] == [["Zed First", "1"], ["Amy Second", "2"]]
+    assert waiting_badges(client, first) == ["Waiting list: number 1"]
+    assert waiting_badges(client, second) == ["Waiting list: number 2"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registration.enums import PickStatus, RegistrationStatus
 from tests.pages import parse, text
-from tests.staff.reading import site_messages
+from tests.registration.staff.reading import site_messages
 
 pytestmark = pytest.mark.django_db
 

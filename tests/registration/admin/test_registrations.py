@@ -1,5 +1,5 @@
-"""Admin smoke tests for registrations, picks, the export log and forum fill: lists, search,
-filters, change forms and every action, each with the effect an organizer notices."""
+"""The registration admin: the changelist (search, filters), the change form, and every
+action that goes through the services, each with the effect an organizer notices."""
 
 import datetime as dt
 
@@ -9,22 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ExportLog, Registration
-from tests.factories import RegistrationFactory
+from registration.models import Registration
 from tests.pages import parse, text
-from tests.staff.reading import (
+from tests.registration.admin.acting import REGISTRATIONS, run_action, subjects_to
+from tests.registration.staff.reading import (
     admin_messages,
     changelist_column,
     changelist_rows,
-    csv_rows,
     form_data,
-    xlsx_rows,
 )
 
 pytestmark = pytest.mark.django_db
 
-REGISTRATIONS = reverse("admin:registration_registration_changelist")
-FORUMS = reverse("admin:agenda_forum_changelist")
 ALL_NAMES = ["Carl Cancelled", "Hannah Link", "Li Na", "Wang Fang", "Zoë O'Brien", "张伟"]
 
 
@@ -41,15 +37,6 @@ def filter_link(response, title: str, choice: str) -> str:
                 if text(link) == choice:
                     return link.get("href")
     raise AssertionError(f"no filter choice {title!r} / {choice!r}")
-
-
-def run_action(client, url: str, action: str, selected, **extra):
-    data = {"action": action, "_selected_action": [obj.pk for obj in selected], **extra}
-    return client.post(url, data, follow=True)
-
-
-def subjects_to(address: str) -> list[str]:
-    return [message.subject for message in mail.outbox if message.to == [address]]
 
 
 # --- registration changelist ------------------------------------------------------------------
@@ -106,35 +93,13 @@ def test_registration_search_by_ticket_code_respects_filters(admin_client, atten
     assert names(response) == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        REGISTRATIONS,
-        "/admin/registration/forumpick/",
-        "/admin/registration/exportlog/",
-        "/admin/agenda/talk/",
-        "/admin/agenda/speaker/",
-        "/admin/agenda/forum/",
-    ],
-    ids=["registrations", "picks", "export-log", "talks", "speakers", "forums"],
-)
-def test_admin_search_of_a_pasted_paragraph_uses_its_first_ten_words(admin_client, attendees, path):
-    paragraph = "Wang " + "zzz " * 999
-
-    response = admin_client.get(path, {"q": paragraph}, follow=True)
-
-    assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [
-        "Only the first 10 words of the search were used."
-    ]
-
-
 def test_registration_search_of_a_pasted_paragraph_still_finds_by_its_first_word(
     admin_client, attendees
 ):
     response = admin_client.get(REGISTRATIONS, {"q": "Wang " * 500})
 
     assert names(response) == ["Wang Fang"]
+    assert admin_messages(response) == ["Only the first 10 words of the search were used."]
 
 
 @pytest.mark.parametrize("param", ["forum", "pick"], ids=["forum", "seated-or-waiting"])
@@ -267,51 +232,6 @@ def test_registration_cannot_be_added_or_deleted_in_admin(admin_client, attendee
     assert Registration.objects.filter(pk=attendees.zoe.pk).exists()
 
 
-# --- other changelists ------------------------------------------------------------------------
-
-
-def test_forum_pick_changelist_lists_picks(admin_client, attendees, cloud):
-    response = admin_client.get(
-        reverse("admin:registration_forumpick_changelist"), {"forum__id__exact": cloud.pk}
-    )
-
-    assert changelist_rows(response, "registration", "status") == [
-        ("张伟 <zhang.wei@example.org>", "Seated"),
-        ("Zoë O'Brien <zoe.obrien@example.org>", "Seated"),
-        ("Hannah Link <hannah@example.org>", "Waiting list"),
-        ("Wang Fang <wang.fang@example.org>", "Waiting list"),
-    ]
-
-
-def test_forum_pick_changelist_search_by_name(admin_client, attendees):
-    response = admin_client.get(reverse("admin:registration_forumpick_changelist"), {"q": "Wang"})
-
-    assert changelist_column(response, "forum") == [
-        str(attendees.wang.picks.get(status=PickStatus.WAITING).forum),
-        str(attendees.wang.picks.get(status=PickStatus.SEATED).forum),
-    ]
-
-
-def test_export_log_changelist_lists_exports(admin_client, attendees, cloud):
-    admin_client.get(reverse("staff:forum-print", args=[cloud.pk]))
-
-    response = admin_client.get(reverse("admin:registration_exportlog_changelist"))
-
-    assert changelist_rows(response, "username", "forum", "file_format", "source", "row_count") == [
-        ("admin", str(cloud), "print", "staff", "4")
-    ]
-
-
-def test_forum_changelist_shows_fill(admin_client, attendees):
-    response = admin_client.get(FORUMS)
-
-    rows = changelist_rows(response, "title", "seated", "capacity", "waiting", "fill")
-    assert rows == [
-        ("Cloud Native", "2", "2", "2", "100 %"),
-        ("Open Source Governance", "2", "10", "0", "20 %"),
-    ]
-
-
 # --- registration actions ---------------------------------------------------------------------
 
 
@@ -441,144 +361,3 @@ def test_revoke_action_replaces_private_link(
         True,
         False,
     )
-
-
-def test_export_csv_action_exports_selected(admin_client, attendees):
-    zhang, hannah = attendees.zhang, attendees.hannah
-    data = {"action": "export_csv", "_selected_action": [zhang.pk, hannah.pk]}
-
-    response = admin_client.post(REGISTRATIONS, data)
-
-    assert csv_rows(response) == [
-        [
-            "Ticket code",
-            "Full name",
-            "Email",
-            "Organization",
-            "Job title",
-            "Seated forums",
-            "Waiting lists",
-            "Checked in",
-        ],
-        [
-            hannah.ticket_display,
-            "Hannah Link",
-            "hannah@example.org",
-            '\'=HYPERLINK("http://x")',
-            "Developer",
-            "",
-            "Cloud Native (#1)",
-            "",
-        ],
-        [
-            zhang.ticket_display,
-            "张伟",
-            "zhang.wei@example.org",
-            "开放原子开源基金会",
-            "工程师",
-            "Cloud Native; Open Source Governance",
-            "",
-            "",
-        ],
-    ]
-    log = ExportLog.objects.get()
-    assert (log.source, log.file_format, log.filters["selected"], log.row_count) == (
-        "admin",
-        "csv",
-        2,
-        2,
-    )
-
-
-def test_export_xlsx_action_exports_selected(admin_client, attendees):
-    data = {"action": "export_xlsx", "_selected_action": [attendees.zoe.pk, attendees.wang.pk]}
-
-    response = admin_client.post(REGISTRATIONS, data)
-
-    rows = xlsx_rows(response)
-    assert [row[1] for row in rows] == ["Full name", "Wang Fang", "Zoë O'Brien"]
-    assert rows[1][5:7] == ["Open Source Governance", "Cloud Native (#2)"]
-    assert ExportLog.objects.get().row_count == 2
-
-
-def test_export_action_refuses_two_conferences(admin_client, attendees, other_conference):
-    old = RegistrationFactory(conference=other_conference)
-
-    response = run_action(admin_client, REGISTRATIONS, "export_csv", [attendees.zoe, old])
-
-    assert admin_messages(response) == ["Select registrations of one conference to export."]
-    assert ExportLog.objects.count() == 0
-
-
-# --- forums: promotion ------------------------------------------------------------------------
-
-
-def test_promote_action_seats_waiting_where_seats_are_free(
-    admin_client, attendees, cloud, django_capture_on_commit_callbacks
-):
-    type(cloud).objects.filter(pk=cloud.pk).update(capacity=3)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client, FORUMS, "promote", [cloud])
-
-    assert admin_messages(response) == ["1 attendee got a seat."]
-    assert list(cloud.picks.waiting().values_list("registration__full_name", flat=True)) == [
-        "Wang Fang"
-    ]
-    assert subjects_to("hannah@example.org") == ["You have a seat: Cloud Native"]
-
-
-def test_forum_change_form_lists_waiting_list_in_order(admin_client, attendees, cloud):
-    response = admin_client.get(reverse("admin:agenda_forum_change", args=[cloud.pk]))
-
-    group = parse(response).find(".//*[@id='picks-group']")
-    waiting = [text(td) for td in group.iter("td") if td.get("class") == "field-registration"]
-    assert waiting == ["Hannah Link <hannah@example.org>", "Wang Fang <wang.fang@example.org>"]
-
-
-def test_raising_capacity_in_forum_form_promotes_in_order(
-    admin_client, attendees, cloud, make_pick, django_capture_on_commit_callbacks
-):
-    third = RegistrationFactory(
-        conference=cloud.conference, full_name="Third Waiting", email="third@example.org"
-    )
-    make_pick(third, cloud, PickStatus.WAITING, minute=30)
-    url = reverse("admin:agenda_forum_change", args=[cloud.pk])
-    data = form_data(admin_client.get(url), "forum_form")
-    data["capacity"] = ["4"]
-    data["_save"] = ["Save"]
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, data, follow=True)
-
-    cloud.refresh_from_db()
-    assert cloud.capacity == 4
-    assert admin_messages(response)[0] == "2 waiting attendees got a seat and an email."
-    assert dict(cloud.picks.live().values_list("registration__full_name", "status")) == {
-        "张伟": PickStatus.SEATED,
-        "Zoë O'Brien": PickStatus.SEATED,
-        "Hannah Link": PickStatus.SEATED,
-        "Wang Fang": PickStatus.SEATED,
-        "Third Waiting": PickStatus.WAITING,
-    }
-    assert sorted(message.to[0] for message in mail.outbox) == [
-        "hannah@example.org",
-        "wang.fang@example.org",
-    ]
-
-
-def test_forum_form_without_capacity_change_promotes_nobody(
-    admin_client, attendees, cloud, django_capture_on_commit_callbacks
-):
-    url = reverse("admin:agenda_forum_change", args=[cloud.pk])
-    data = form_data(admin_client.get(url), "forum_form")
-    data["title_en"] = ["Cloud Native Days"]
-    data["_save"] = ["Save"]
-
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(url, data, follow=True)
-
-    cloud.refresh_from_db()
-    assert cloud.title == "Cloud Native Days"
-    assert cloud.picks.waiting().count() == 2
-    assert mail.outbox == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registration.enums import RegistrationStatus
 from tests.pages import parse, text, with_class
-from tests.staff.reading import field_errors, site_messages
+from tests.registration.staff.reading import field_errors, site_messages
 
 pytestmark = pytest.mark.django_db
 

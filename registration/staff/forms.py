@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Conference, Forum
-from registration.exports import COLUMNS, DEFAULT_COLUMNS
+from registration.staff.exports import COLUMNS, DEFAULT_COLUMNS, ExportRequest
+from registration.staff.queries import conference_forums
 
 
 class ExportForm(forms.Form):
@@ -47,9 +48,8 @@ class ExportForm(forms.Form):
         self, *args, conference: Conference, saved_columns: list[str] | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["forum"].queryset = Forum.objects.filter(conference=conference).order_by(
-            "starts_at", "position"
-        )
+        self.conference = conference
+        self.fields["forum"].queryset = conference_forums(conference)
         self.fields["columns"].initial = [
             c for c in (saved_columns or DEFAULT_COLUMNS) if c in COLUMNS
         ]
@@ -60,6 +60,16 @@ class ExportForm(forms.Form):
     def status_set(self) -> frozenset[str]:
         value = self.cleaned_data["statuses"]
         return frozenset({"seated", "waiting"}) if value == "both" else frozenset({value})
+
+    def export_request(self) -> ExportRequest:
+        """The export the valid form asks for."""
+        return ExportRequest(
+            conference=self.conference,
+            forum=self.cleaned_data["forum"],
+            statuses=self.status_set(),
+            columns=self.cleaned_data["columns"],
+            forum_columns=self.cleaned_data["forum_columns"],
+        )
 
 
 class CheckInForm(forms.Form):
@@ -88,6 +98,4 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args, conference: Conference, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["forum"].queryset = Forum.objects.filter(conference=conference).order_by(
-            "starts_at", "position"
-        )
+        self.fields["forum"].queryset = conference_forums(conference)

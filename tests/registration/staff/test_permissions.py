@@ -14,8 +14,9 @@ from post_office.models import Email
 from registration.enums import RegistrationStatus
 from registration.models import ExportLog, PendingEmail, Registration
 from tests.pages import parse, text
-from tests.staff.conftest import ROLES, Attendees
-from tests.staff.reading import action_choices, csv_rows
+from tests.registration.conftest import Attendees
+from tests.registration.staff.conftest import ROLES
+from tests.registration.staff.reading import action_choices, csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -441,3 +442,23 @@ def test_desk_registration_page_hides_the_private_link(desk_client, attendees):
     response = desk_client.get(url)
 
     assert attendees.zoe.manage_token not in response.content.decode()
+
+
+# --- every staff page is private ----------------------------------------------------------------
+
+
+STAFF_TARGETS = [target for target in TARGETS if target.area == "staff"]
+
+
+@pytest.mark.parametrize("target", STAFF_TARGETS, ids=[target.name for target in STAFF_TARGETS])
+def test_staff_page_is_never_cached_indexed_or_leaked_as_referrer(client_for, desk_day, target):
+    url = target.url(desk_day)
+    data = target.data(desk_day) if target.data else {}
+
+    response = getattr(client_for("superuser"), target.method)(url, data)
+
+    assert (
+        response["Cache-Control"],
+        response["X-Robots-Tag"],
+        response["Referrer-Policy"],
+    ) == ("private, no-store", "noindex, nofollow", "same-origin")

@@ -80,3 +80,12 @@ def test_door_list_of_unknown_forum_is_not_found(admin_client, cloud):
 
     assert response.status_code == 404
     assert ExportLog.objects.count() == 0
+
+
+def test_door_list_waiting_list_breaks_ties_by_pick_order(admin_client, tied_waiting_list):
+    forum, _first, _second = tied_waiting_list
+
+    response = admin_client.get(reverse("staff:forum-print", args=[forum.pk]))
+
+    _nobody_seated, waiting = tables(response)
+    assert [row[:2] for row in waiting] == [["1", "Zed First"], ["2", "Amy Second"]]

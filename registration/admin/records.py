@@ -1,0 +1,72 @@
+"""Records only the application writes: forum picks, the export log and the admin log.
+Organizers read them here; nobody adds, edits or deletes them."""
+
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext_lazy as _
+
+from agenda.admin import BoundedSearchMixin
+from registration.models import ExportLog, ForumPick
+
+
+class ReadOnlyAdmin(BoundedSearchMixin, admin.ModelAdmin):
+    """Lists and details only: no add, change or delete, whatever the user's permissions."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ForumPick)
+class ForumPickAdmin(ReadOnlyAdmin):
+    """Picks change only through the services (the attendee's link, the admin's actions)."""
+
+    list_display = ["registration", "forum", "status", "picked_at", "seated_at", "checked_in_at"]
+    list_filter = ["status", "forum__conference", "forum"]
+    search_fields = [
+        "registration__full_name",
+        "registration__email",
+        "registration__ticket_code",
+        "forum__title",
+    ]
+    list_select_related = ["registration", "forum"]
+    ordering = ["forum", "status", "picked_at"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    """Who downloaded which attendee list, when, how many rows."""
+
+    list_display = [
+        "created_at",
+        "username",
+        "conference",
+        "forum",
+        "file_format",
+        "source",
+        "row_count",
+    ]
+    list_filter = ["file_format", "source", "conference"]
+    search_fields = ["username"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ExportLog._meta.fields]
+
+
+@admin.register(LogEntry)
+class AdminLogAdmin(ReadOnlyAdmin):
+    """Who changed what and when, in the admin (edits and actions)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "user__username"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    @admin.display(description=_("change"))
+    def change(self, obj) -> str:
+        return obj.get_change_message()
