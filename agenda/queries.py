@@ -40,3 +40,14 @@ class ForumQuerySet(models.QuerySet):
                 to_attr="program_talks",
             )
         )
+
+
+def forums_in_order(conference) -> ForumQuerySet:
+    """The conference's forums with their room, in program order (start time, then position)."""
+    from agenda.models import Forum
+
+    return (
+        Forum.objects.filter(conference=conference)
+        .select_related("room")
+        .order_by("starts_at", "position")
+    )

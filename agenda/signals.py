@@ -13,9 +13,9 @@ PROGRAM_MODELS = (Conference, Room, Forum, Talk, Speaker, TalkSpeaker)
 @receiver(post_delete)
 def program_changed(sender, **kwargs) -> None:
     if sender in PROGRAM_MODELS:
-        caching.bump(caching.PROGRAM)
+        caching.program_changed()
 
 
 @receiver(m2m_changed, sender=Talk.speakers.through)
 def speakers_changed(sender, **kwargs) -> None:
-    caching.bump(caching.PROGRAM)
+    caching.program_changed()

@@ -11,19 +11,28 @@ from django.utils import timezone
 from agenda import caching
 from agenda.enums import ForumKind
 from agenda.models import Conference, Forum, Speaker, Talk
+from gotc import pagecache
 
 GRID_SLOT = dt.timedelta(minutes=15)
+
+
+def may_preview(user) -> bool:
+    """Whether ``user`` sees unpublished editions: active staff who may change the program
+    (organizers, superusers). Staff who only read it (the registration desk) see what the
+    public sees, a 404."""
+    return user.is_active and user.is_staff and user.has_perm("agenda.change_conference")
 
 
 def get_conference(request: HttpRequest, conference: str | None = None) -> Conference:
     """The conference a program URL is about, with its time zone activated.
 
     Without a slug: the current (latest published) conference. With one: that edition;
-    organizers (staff) may also preview an unpublished one. Raises Http404 otherwise.
+    those who may change the program may also preview an unpublished one (``may_preview``).
+    Raises Http404 otherwise.
     """
     if conference is None:
         # Read once per program version and process: nearly every page needs it.
-        found = caching.remembered(
+        found = pagecache.remembered(
             "current-conference", caching.PROGRAM, Conference.objects.current
         )
         if found is None:
@@ -31,7 +40,7 @@ def get_conference(request: HttpRequest, conference: str | None = None) -> Confe
         found.is_current = True
     else:
         queryset = Conference.objects.all()
-        if not request.user.is_staff:
+        if not may_preview(request.user):
             queryset = queryset.published()
         found = get_object_or_404(queryset, slug=conference)
         found.is_current = False
@@ -90,7 +99,7 @@ def build_days(conference: Conference, forums: list[Forum]) -> list[ProgramDay]:
 
 def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    caching.opt_in(request, caching.PROGRAM)
+    pagecache.opt_in(request, caching.PROGRAM)
     kind = request.GET.get("kind", "")
     if kind not in ForumKind.values:
         kind = ""

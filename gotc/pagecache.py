@@ -1,38 +1,176 @@
-"""Whole-page cache for the program pages (home, agenda), shared by every process and host.
+"""Whole-page cache and remembered reads, kept fresh by named version counters.
 
-A view opts in by setting ``request.page_cache_deps`` (e.g. ``("program", "seats")``). The
-rendered page is stored with the versions it was built under (agenda.caching); a hit replays
-it, with its security headers, straight after WhiteNoise: no session, no database, one cache
-round trip. ETag / If-None-Match answer 304. Logged-in staff, pending messages and anything
-but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are per visitor).
+A version is a counter in the shared cache (Redis in production), named by the app that owns
+it; the apps bump theirs when their data changes. Everything cached here carries the versions
+it was built under, so bumping a version makes it stale at once, on every process and host.
+This module knows no version by name: it is the same mechanism for any of them.
+
+- ``opt_in(request, *versions)``: the view's page is cached until one of ``versions`` moves.
+  ``PageCache`` (the middleware) replays it straight after WhiteNoise: no session, no
+  database; ETag / If-None-Match answer 304. Logged-in staff, pending messages and anything
+  but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are per visitor).
+- ``remembered(key, depends_on, read)``: a value read once per version and process.
+- ``bump(name)``: after the current transaction commits, everything depending on ``name``
+  is stale.
 """
 
+import copy
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Collection
+from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
-
-from agenda.caching import cacheable_request, current_versions
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 TIMEOUT = 60 * 60 * 24
+# A version that could not be read (the cache is down): nothing is served or remembered under it.
+UNKNOWN = -1
 
 
-def _key(request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"gotc:page:{(request.method == 'HEAD' and 'GET') or request.method}:{digest}"
+def version_key(name: str) -> str:
+    """The shared cache key holding version ``name``."""
+    return f"gotc:version:{name}"
 
 
-def _not_modified(request, etag: str) -> bool:
-    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+# --- Versions -------------------------------------------------------------------------------
+# Each process remembers the versions it read for PAGE_CACHE_CHECK_SECONDS: a cached page is
+# then answered from memory, with no round trip to the cache, and a change made on another
+# process or host shows within that time (a change made in this process shows at once).
+_memo: tuple[float, dict[str, int]] | None = None
+# Every version name this process has asked for: they are read together, in one round trip.
+_names: set[str] = set()
 
 
-# A small per-process copy of the shared entries: a hit then costs one round trip for the
-# version numbers instead of moving the whole page out of Redis on every request.
+def current_versions(names: Collection[str]) -> dict[str, int]:
+    """The current version of each name (as of at most PAGE_CACHE_CHECK_SECONDS ago)."""
+    global _memo
+    ttl = settings.PAGE_CACHE_CHECK_SECONDS
+    memo = _memo
+    if ttl > 0 and memo is not None and time.monotonic() - memo[0] < ttl:
+        try:
+            return {name: memo[1][name] for name in names}
+        except KeyError:
+            pass  # a name this process had not asked for yet: read them all again
+    _names.update(names)
+    read_at = time.monotonic()
+    versions = _read_versions(sorted(_names))
+    if ttl > 0 and UNKNOWN not in versions.values():
+        _memo = (read_at, versions)
+    return {name: versions[name] for name in names}
+
+
+def _read_versions(names: list[str]) -> dict[str, int]:
+    """Read from the shared cache. A missing key (a fresh or flushed cache) starts at a new
+    time-based value, never at a value some page was rendered under before."""
+    keys = {name: version_key(name) for name in names}
+    try:
+        found = cache.get_many(keys.values())
+        missing = [key for key in keys.values() if key not in found]
+        if missing:
+            for key in missing:
+                cache.add(key, time.time_ns() // 1000, timeout=None)
+            found.update(cache.get_many(missing))
+    except Exception:  # the cache is down: pages are rendered, nothing is served stale
+        return dict.fromkeys(names, UNKNOWN)
+    return {name: found.get(key, UNKNOWN) for name, key in keys.items()}
+
+
+def bump(name: str) -> None:
+    """Make everything depending on ``name`` stale once the current transaction commits (and
+    the values this process remembers under it at once, so that it reads its own change)."""
+    _forget_values(name)
+    transaction.on_commit(lambda: _bump_now(name))
+
+
+def _bump_now(name: str) -> None:
+    global _memo
+    key = version_key(name)
+    _forget_values(name)
+    try:
+        try:
+            version = cache.incr(key)
+        except ValueError:
+            # Missing (first change, or evicted): start from a value no stored page can carry.
+            version = time.time_ns() // 1000
+            cache.set(key, version, timeout=None)
+    except Exception:
+        # Runs after commit: a cache outage must not turn a saved change into an error page.
+        _memo = None
+        logger.warning("Could not invalidate what depends on version %s", name, exc_info=True)
+        return
+    # This process knows the new version without reading it back: during a burst of changes
+    # (one per request) cache hits still need no round trip.
+    memo = _memo
+    if memo is not None:
+        _memo = (memo[0], {**memo[1], name: version})
+
+
+def forget_versions() -> None:
+    """Drop everything this process remembers (after the shared cache was cleared)."""
+    global _memo
+    _memo = None
+    _forget_values(None)
+    with _LOCAL_LOCK:
+        _LOCAL.clear()
+
+
+# --- Remembered values ----------------------------------------------------------------------
+# Values read from the database once per version and process (e.g. the current conference,
+# read by nearly every request): {key: (depends_on, version, value)}.
+_remembered: dict[str, tuple[str, int, object]] = {}
+
+
+def remembered(key: str, depends_on: str, read: Callable[[], T]) -> T:
+    """``read()``, computed once per version of ``depends_on`` in this process; each caller
+    gets its own shallow copy. The version is read first: a change committed meanwhile leaves
+    a value newer than its version, which is merely read again next time."""
+    version = current_versions([depends_on])[depends_on]
+    entry = _remembered.get(key)
+    if entry is not None and entry[0] == depends_on and entry[1] == version and version != UNKNOWN:
+        return copy.copy(entry[2])
+    value = read()
+    if version != UNKNOWN:
+        _remembered[key] = (depends_on, version, value)
+    return copy.copy(value)
+
+
+def _forget_values(name: str | None) -> None:
+    """Drop the values remembered under version ``name`` (all of them for None)."""
+    for key, (depends_on, _version, _value) in list(_remembered.items()):
+        if name is None or depends_on == name:
+            _remembered.pop(key, None)  # another thread may have dropped it already
+
+
+# --- Pages ----------------------------------------------------------------------------------
+def cacheable_request(request: HttpRequest) -> bool:
+    """Anonymous GET/HEAD without session or pending messages: the same page for everyone."""
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def opt_in(request: HttpRequest, *versions: str) -> None:
+    """Called by a view: cache this page until any of ``versions`` moves. The versions are
+    read before rendering, so a change during rendering is never hidden."""
+    if cacheable_request(request) and not request.user.is_authenticated:
+        request.page_cache_deps = versions
+        request.page_cache_versions = current_versions(versions)
+
+
+# A small per-process copy of the shared entries: a hit then moves no page out of the shared
+# cache. Hand-written because Django's LocMemCache pickles every value on each read and write.
 _LOCAL: OrderedDict[str, dict] = OrderedDict()
 _LOCAL_SIZE = 256
 _LOCAL_LOCK = threading.Lock()
@@ -54,63 +192,81 @@ def _local_put(key: str, entry: dict) -> None:
             _LOCAL.popitem(last=False)
 
 
-class ProgramPageCache:
+def _page_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"gotc:page:{(request.method == 'HEAD' and 'GET') or request.method}:{digest}"
+
+
+def _is_fresh(entry: dict | None) -> bool:
+    return entry is not None and current_versions(entry["versions"]) == entry["versions"]
+
+
+def _answer(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+    """``response`` validated by ``etag``: a 304 when the client already holds it."""
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+class PageCache:
+    """Answers opted-in pages from the cache; stores them as the views render them."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not cacheable_request(request):
             return self.get_response(request)
-        key = _key(request)
+        key = _page_key(request)
         try:
-            entry = _local_get(key)
-            if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
-                return self._replay(request, entry)
-            entry = cache.get(key)  # another process may have rendered it since
-            if entry is not None and current_versions(entry["versions"]) == entry["versions"]:
-                _local_put(key, entry)
-                return self._replay(request, entry)
+            entry = self._fresh_entry(key)
         except Exception:
             # The cache is an optimisation: when Redis is down, render the page.
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
+        if entry is not None:
+            return _answer(request, self._replay(entry), entry["etag"])
         response = self.get_response(request)
-        deps = getattr(request, "page_cache_deps", None)
-        if deps and response.status_code == 200 and not response.streaming and not response.cookies:
-            versions = getattr(request, "page_cache_versions", None) or current_versions(deps)
-            entry = {
-                "versions": versions,
-                "content": response.content,
-                "headers": {
-                    name: value
-                    for name, value in response.items()
-                    if name.lower() not in SKIPPED_HEADERS
-                },
-                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-            }
-            _local_put(key, entry)
-            try:
-                cache.set(key, entry, TIMEOUT)
-            except Exception:
-                logger.warning("Page cache unavailable; not storing %s", request.path)
-            response["ETag"] = entry["etag"]
-            response["Cache-Control"] = "no-cache"
-            if _not_modified(request, entry["etag"]):
-                return self._not_modified_response(entry)
-        return response
+        entry = self._store(request, key, response)
+        return response if entry is None else _answer(request, response, entry["etag"])
 
-    def _replay(self, request, entry) -> HttpResponse:
-        if _not_modified(request, entry["etag"]):
-            return self._not_modified_response(entry)
+    @staticmethod
+    def _fresh_entry(key: str) -> dict | None:
+        """The entry for ``key`` if it is current: this process's copy, else the shared one."""
+        entry = _local_get(key)
+        if _is_fresh(entry):
+            return entry
+        entry = cache.get(key)  # another process may have rendered it since
+        if not _is_fresh(entry):
+            return None
+        _local_put(key, entry)
+        return entry
+
+    def _store(self, request: HttpRequest, key: str, response: HttpResponse) -> dict | None:
+        """Keep an opted-in page (status 200, no cookies) under the versions it was built with."""
+        deps = getattr(request, "page_cache_deps", None)
+        if not deps or response.status_code != 200 or response.streaming or response.cookies:
+            return None
+        entry = {
+            "versions": getattr(request, "page_cache_versions", None) or current_versions(deps),
+            "content": response.content,
+            "headers": {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in SKIPPED_HEADERS
+            },
+            "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+        }
+        _local_put(key, entry)
+        try:
+            cache.set(key, entry, TIMEOUT)
+        except Exception:
+            logger.warning("Page cache unavailable; not storing %s", request.path)
+        return entry
+
+    @staticmethod
+    def _replay(entry: dict) -> HttpResponse:
         response = HttpResponse(entry["content"])
         for name, value in entry["headers"].items():
             response[name] = value
-        response["ETag"] = entry["etag"]
-        response["Cache-Control"] = "no-cache"
-        return response
-
-    def _not_modified_response(self, entry) -> HttpResponse:
-        response = HttpResponseNotModified()
-        response["ETag"] = entry["etag"]
-        response["Cache-Control"] = "no-cache"
         return response

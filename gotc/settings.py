@@ -2,35 +2,24 @@
 
 Every variable is optional for local development (`make run` sets DEBUG=1); in production
 SECRET_KEY is required and DATABASE_URL / REDIS_URL point at PostgreSQL and Redis.
-See the table in README.md.
+See the table in README.md. A value that does not parse stops the start with one line
+naming the variable (manage.py prints ImproperlyConfigured without a traceback).
 """
 
 import datetime as dt
-import os
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gotc.environment import boolean, env, names, number, one_of, rate, time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+DEBUG = env("DEBUG", False, boolean)
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -39,14 +28,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [], names)
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", [], names)
 
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
-try:
-    ZoneInfo(TIME_ZONE)
-except (ZoneInfoNotFoundError, ValueError) as exc:
-    raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not a known time zone.") from exc
+TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai", time_zone)
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en"
@@ -55,6 +40,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of our own (program days) next to Django's per language: gotc/formats/<locale>.
+FORMAT_MODULE_PATH = ["gotc.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 # Program texts (titles, abstracts, bios...) in both languages; an empty one falls back.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
@@ -85,9 +72,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gotc.methods.AllowedMethods",
     "gotc.middleware.FirstVisitLanguage",
     # Cached program pages are answered here, before sessions and the database.
-    "gotc.pagecache.ProgramPageCache",
+    "gotc.pagecache.PageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,13 +111,16 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite by default so `make run` needs nothing installed; PostgreSQL via DATABASE_URL.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+            conn_max_age=env("CONN_MAX_AGE", 60, number(int, 0)),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as exc:  # the message names the scheme or the part that does not parse
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers: IMMEDIATE takes the write lock at BEGIN, so two registrations
     # never both read "one seat left"; WAL lets readers continue while one writer works.
@@ -144,12 +135,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection is parsed and planned once, and psycopg sends values instead of quoting them
     # into the SQL in Python. PostgreSQL's CPU per registration drops, and so does ours.
     # (Behind a transaction-mode pgbouncer older than 1.21, set DATABASE_PREPARE_THRESHOLD=0.)
-    try:
-        prepare_threshold = int(os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5")
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "DATABASE_PREPARE_THRESHOLD must be a whole number (0: no prepared statements)."
-        ) from exc
+    prepare_threshold = env("DATABASE_PREPARE_THRESHOLD", 5, number(int, 0))
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": prepare_threshold if prepare_threshold > 0 else None,
@@ -157,36 +143,38 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
-SILENCED_SYSTEM_CHECKS = [
-    # django-ratelimit only knows django-redis; Django's own RedisCache increments atomically.
-    "django_ratelimit.W001",
-]
+REDIS_URL = env("REDIS_URL", "")
+SILENCED_SYSTEM_CHECKS = []
 if REDIS_URL:
+    # django-redis keeps one client per connection pool (Django's own RedisCache builds a
+    # new one for every call).
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing one client per pool (gotc/cache.py).
-            "BACKEND": "gotc.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "gotc"),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "gotc"),
+            "OPTIONS": {
+                # Unset: wait as long as the operating system does.
+                "SOCKET_CONNECT_TIMEOUT": env(
+                    "REDIS_CONNECT_TIMEOUT", None, number(float, 0.001, 60)
+                ),
+                "SOCKET_TIMEOUT": env("REDIS_SOCKET_TIMEOUT", None, number(float, 0.001, 60)),
+            },
         }
     }
 else:
     # One process only (make run): the local-memory cache is shared by nothing else.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "axes.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001", "axes.W001"]
 # Sessions (staff logins, the "done" page) live in Redis when there is one: no database write
 # per registration; without Redis, in the database.
-SESSION_ENGINE = "gotc.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
-# Cached program pages (gotc.pagecache): each process re-reads the shared version numbers at
-# most this often, so a cache hit needs no round trip to Redis. A change shows on other
-# processes and hosts within this time, at once on the process that made it.
-try:
-    PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS") or "0.25")
-except ValueError as exc:
-    raise ImproperlyConfigured("PAGE_CACHE_CHECK_SECONDS must be a number of seconds.") from exc
-if not 0 <= PAGE_CACHE_CHECK_SECONDS <= 60:
-    raise ImproperlyConfigured("PAGE_CACHE_CHECK_SECONDS must be between 0 and 60.")
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+# Cached pages and remembered reads (gotc.pagecache): each process re-reads the shared version
+# numbers at most this often, so a cache hit needs no round trip to Redis. A change shows on
+# other processes and hosts within this time, at once on the process that made it.
+PAGE_CACHE_CHECK_SECONDS = env("PAGE_CACHE_CHECK_SECONDS", 0.25, number(float, 0, 60))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -204,20 +192,20 @@ AUTHENTICATION_BACKENDS = [
 # --- Abuse: rate limits (django-ratelimit) and admin login lockout (django-axes) -------------
 # Both count in the default cache: Redis when REDIS_URL is set, so limits hold across processes
 # and hosts. Rates are "<count>/<s|m|h|d>"; benchmarks raise them through the environment.
-RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_ENABLE = env("RATELIMIT_ENABLE", True, boolean)
 RATELIMIT_VIEW = "gotc.views.rate_limited"
 # Behind a proxy, the client address comes from a header the proxy sets (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", None)
 RATE_LIMITS = {
     # A company registering a dozen colleagues from one address is not blocked.
-    "register": os.environ.get("RATELIMIT_REGISTER", "30/h"),
-    "manage": os.environ.get("RATELIMIT_MANAGE", "120/m"),
-    "new_link": os.environ.get("RATELIMIT_NEW_LINK", "10/h"),
-    "checkin": os.environ.get("RATELIMIT_CHECKIN", "240/m"),
+    "register": env("RATELIMIT_REGISTER", "30/h", rate),
+    "manage": env("RATELIMIT_MANAGE", "120/m", rate),
+    "new_link": env("RATELIMIT_NEW_LINK", "10/h", rate),
+    "checkin": env("RATELIMIT_CHECKIN", "240/m", rate),
 }
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_ENABLED = env("AXES_ENABLED", True, boolean)
+AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, number(int, 1))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env("AXES_COOLOFF_MINUTES", 15, number(int, 1)))
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "429.html"
@@ -229,7 +217,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -245,39 +233,39 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "GOTC <noreply@gotc.example.org>")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env("EMAIL_PORT", 25, number(int, 1, 65535))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, boolean)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "GOTC <noreply@gotc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Attendee emails go through django-post-office's queue (rows written in the same transaction
 # as the registration). "immediate": try to send right after commit (failures stay queued for
 # the worker); "worker": only `manage.py mail_worker` sends.
-EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "immediate" if DEBUG else "worker")
-if EMAIL_DELIVERY not in {"immediate", "worker"}:
-    raise ImproperlyConfigured("EMAIL_DELIVERY must be 'immediate' or 'worker'.")
+EMAIL_DELIVERY = env(
+    "EMAIL_DELIVERY", "immediate" if DEBUG else "worker", one_of("immediate", "worker")
+)
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_BACKEND},
     "DEFAULT_PRIORITY": "medium",
-    "MAX_RETRIES": int(os.environ.get("EMAIL_MAX_RETRIES", "8")),
-    "RETRY_INTERVAL": dt.timedelta(minutes=int(os.environ.get("EMAIL_RETRY_MINUTES", "5"))),
+    "MAX_RETRIES": env("EMAIL_MAX_RETRIES", 8, number(int, 0)),
+    "RETRY_INTERVAL": dt.timedelta(minutes=env("EMAIL_RETRY_MINUTES", 5, number(int, 1))),
     "MESSAGE_ID_ENABLED": True,
     "LOG_LEVEL": 1,
 }
 # Base of absolute links in emails (manage link): the public address of the site.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Domain used in calendar UIDs so they stay stable across hosts and deploys.
-ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "gotc.example.org")
+ICAL_UID_DOMAIN = env("ICAL_UID_DOMAIN", "gotc.example.org")
 
 # --- Content-Security-Policy (django-csp): no inline scripts, no third-party origins -----------
 CONTENT_SECURITY_POLICY = {
@@ -299,8 +287,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Production hardening (only meaningful with DEBUG off) ----------------------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", True, boolean)
+    SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", 31536000, number(int, 0))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -317,7 +305,10 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env("LOG_LEVEL", "INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Request lines (runserver, 404 warnings, gunicorn access) go through the filter too.

@@ -6,13 +6,17 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from agenda import caching
-from agenda.models import Forum
+from agenda.caching import PROGRAM
+from agenda.queries import forums_in_order
 from agenda.views import build_days, get_conference
+from gotc import pagecache
+from registration.caching import SEATS
 from registration.queries import with_seat_counts
 
 
 def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
+    """The conference at a glance: forums by day with seats left (cached until the program
+    or the seats change)."""
     try:
         conf = get_conference(request, conference)
     except Http404:
@@ -20,12 +24,8 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
             raise
         # A fresh install: say so instead of a bare 404.
         return render(request, "home_empty.html")
-    caching.opt_in(request, caching.PROGRAM, caching.SEATS)
-    forums = list(
-        with_seat_counts(Forum.objects.filter(conference=conf))
-        .select_related("room")
-        .order_by("starts_at", "position")
-    )
+    pagecache.opt_in(request, PROGRAM, SEATS)
+    forums = list(with_seat_counts(forums_in_order(conf)))
     return render(
         request,
         "home.html",

@@ -1,10 +1,10 @@
-"""The "seats" version of cached pages: pages that show seats left depend on it."""
+"""The seats version of cached pages (gotc.pagecache): pages showing seats left depend on it."""
 
-from agenda import caching
+from gotc import pagecache
 
-SEATS = caching.SEATS
+SEATS = "seats"
 
 
 def seats_changed() -> None:
     """Pages showing seats left go stale once the current transaction commits."""
-    caching.bump(SEATS)
+    pagecache.bump(SEATS)

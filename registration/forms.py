@@ -13,8 +13,9 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from agenda import caching
+from agenda.caching import PROGRAM
 from agenda.models import Conference, Forum
+from gotc import pagecache
 from registration import services
 from registration.enums import Language
 from registration.models import ATTENDEE_FIELDS, phone_validator
@@ -34,12 +35,13 @@ class ForumPicksField(forms.ModelMultipleChoiceField):
     program: dict[int, Forum] | None = None
 
     def _check_values(self, value) -> list[Forum]:
-        # Ids are 64-bit integers: anything else is not a forum (and must not reach SQLite,
-        # which overflows on larger ones).
+        # Ids are 64-bit integers written in ASCII digits: anything else is not a forum (and
+        # must not reach SQLite, which overflows on larger ones). str.isdigit() alone would
+        # pass "²" (which int() refuses) and read Arabic-Indic or full-width digits as ids.
         ids = set()
         for pk in value:
             text = str(pk).strip()
-            if not text.isdigit() or int(text) >= 2**63:
+            if not (text.isascii() and text.isdigit()) or int(text) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value"
                 )
@@ -60,7 +62,7 @@ def program_forums(conference: Conference) -> dict[int, Forum]:
     def read() -> dict[int, Forum]:
         return {forum.pk: forum for forum in Forum.objects.filter(conference=conference)}
 
-    forums = caching.remembered(f"program-forums:{conference.pk}", caching.PROGRAM, read)
+    forums = pagecache.remembered(f"program-forums:{conference.pk}", PROGRAM, read)
     return {pk: copy.copy(forum) for pk, forum in forums.items()}
 
 

@@ -21,7 +21,7 @@ def _fresh_cache():
     leaks from one test into the next."""
     from django.core.cache import cache
 
-    from agenda.caching import forget_versions
+    from gotc.pagecache import forget_versions
 
     cache.clear()
     forget_versions()

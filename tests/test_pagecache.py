@@ -1,10 +1,11 @@
-"""The program page cache (gotc.pagecache) and the language switcher (gotc.middleware)."""
+"""The page cache (gotc.pagecache) and the language switcher (gotc.middleware)."""
 
 import time
 
 import pytest
 
-from agenda import caching
+from agenda.caching import PROGRAM
+from gotc import pagecache
 from registration import services
 from tests.factories import ForumFactory
 
@@ -39,6 +40,70 @@ def test_cached_page_answers_304_to_its_etag(client, forum):
     assert first["ETag"].startswith('"')
     assert again.status_code == 304
     assert again.content == b""
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    ['"other", {etag}', "W/{etag}", "*"],
+    ids=["among-others", "weak", "any"],
+)
+def test_cached_page_answers_304_to_any_matching_if_none_match(client, forum, if_none_match):
+    etag = client.get("/agenda/")["ETag"]
+
+    again = client.get("/agenda/", HTTP_IF_NONE_MATCH=if_none_match.format(etag=etag))
+
+    assert again.status_code == 304
+    assert (again["ETag"], again["Cache-Control"]) == (etag, "no-cache")
+
+
+def test_cached_page_answers_200_to_another_etag(client, forum):
+    client.get("/agenda/")
+
+    again = client.get("/agenda/", HTTP_IF_NONE_MATCH='"stale"')
+
+    assert again.status_code == 200
+    assert "Kernel Hall" in again.content.decode()
+
+
+def test_freshly_rendered_page_answers_304_to_its_etag(client, forum):
+    from django.core.cache import cache
+
+    etag = client.get("/agenda/")["ETag"]
+    cache.clear()  # the next request renders the page again
+    pagecache.forget_versions()
+
+    again = client.get("/agenda/", HTTP_IF_NONE_MATCH=etag)
+
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+
+
+def test_remembered_value_is_read_once_per_version(django_capture_on_commit_callbacks):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return ["value"]
+
+    first = pagecache.remembered("test-key", "test-version", read)
+    second = pagecache.remembered("test-key", "test-version", read)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.bump("test-version")
+    third = pagecache.remembered("test-key", "test-version", read)
+
+    assert first == second == third == ["value"]
+    assert first is not second  # each caller gets its own copy
+    assert len(reads) == 2
+
+
+def test_a_version_first_asked_for_while_others_are_remembered_is_read(settings):
+    settings.PAGE_CACHE_CHECK_SECONDS = 60
+    known = pagecache.current_versions(["test-first"])
+
+    both = pagecache.current_versions(["test-first", "test-second"])
+
+    assert both["test-first"] == known["test-first"]
+    assert both["test-second"] > 0
 
 
 def test_program_change_invalidates_the_cached_agenda(
@@ -86,7 +151,7 @@ def bump_elsewhere(name: str) -> None:
     this process's memory of it does not."""
     from django.core.cache import cache
 
-    cache.incr(caching.KEYS[name])
+    cache.incr(pagecache.version_key(name))
 
 
 def test_change_on_another_process_shows_within_the_check_interval(client, forum, settings):
@@ -95,7 +160,7 @@ def test_change_on_another_process_shows_within_the_check_interval(client, forum
     # Another process saves the forum: the row changes and so does the shared version, but
     # nothing runs in this process (an update() sends no signal).
     type(forum).objects.filter(pk=forum.pk).update(title="Kernel Hall Renamed")
-    bump_elsewhere(caching.PROGRAM)
+    bump_elsewhere(PROGRAM)
 
     at_once = client.get("/agenda/").content.decode()
     time.sleep(0.35)

@@ -46,15 +46,87 @@ def test_start_with_debug_on_needs_no_secret_key():
 
 
 @pytest.mark.parametrize(
-    "value", ["soon", "-1", "nan", "3600"], ids=["word", "negative", "nan", "hour"]
+    ("name", "value"),
+    [
+        ("PAGE_CACHE_CHECK_SECONDS", "soon"),
+        ("PAGE_CACHE_CHECK_SECONDS", "-1"),
+        ("PAGE_CACHE_CHECK_SECONDS", "nan"),
+        ("PAGE_CACHE_CHECK_SECONDS", "3600"),
+        ("AXES_FAILURE_LIMIT", "abc"),
+        ("AXES_FAILURE_LIMIT", "0"),
+        ("AXES_COOLOFF_MINUTES", "1.5"),
+        ("CONN_MAX_AGE", "forever"),
+        ("EMAIL_PORT", "smtp"),
+        ("EMAIL_MAX_RETRIES", "-3"),
+        ("DEBUG", "maybe"),
+        ("RATELIMIT_ENABLE", "sometimes"),
+        ("RATELIMIT_REGISTER", "30 per hour"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("EMAIL_DELIVERY", "pigeon"),
+        ("LOG_LEVEL", "loud"),
+        ("DATABASE_URL", "nosuchdb://host/name"),
+        ("REDIS_SOCKET_TIMEOUT", "-1"),
+        ("REDIS_CONNECT_TIMEOUT", "soon"),
+    ],
+    ids=[
+        "page-cache-word",
+        "page-cache-negative",
+        "page-cache-nan",
+        "page-cache-hour",
+        "axes-limit-word",
+        "axes-limit-zero",
+        "axes-cooloff-fraction",
+        "conn-max-age-word",
+        "email-port-word",
+        "email-retries-negative",
+        "debug-word",
+        "ratelimit-enable-word",
+        "rate-words",
+        "time-zone-unknown",
+        "email-delivery-unknown",
+        "log-level-unknown",
+        "database-url-scheme",
+        "redis-timeout-negative",
+        "redis-connect-timeout-word",
+    ],
 )
-def test_start_with_a_bad_page_cache_check_interval_fails_in_one_line(value):
-    result = manage("check", DEBUG="1", PAGE_CACHE_CHECK_SECONDS=value)
+def test_start_with_a_bad_value_fails_in_one_line_naming_the_variable(name, value):
+    environment = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/1", name: value}
+
+    result = manage("check", **environment)
 
     assert result.returncode != 0
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert "PAGE_CACHE_CHECK_SECONDS" in lines[0]
+    assert lines[0].startswith(f"gotc: configuration error: {name} "), lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_blank_values_mean_the_defaults():
+    blanks = dict.fromkeys(
+        ["PAGE_CACHE_CHECK_SECONDS", "AXES_FAILURE_LIMIT", "EMAIL_PORT", "TIME_ZONE", "LOG_LEVEL"],
+        " ",
+    )
+
+    result = manage("check", DEBUG="1", **blanks)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_redis_timeouts_reach_the_cache_client_options():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['OPTIONS'])",
+        "--no-imports",
+        DEBUG="1",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        REDIS_CONNECT_TIMEOUT="0.5",
+        REDIS_SOCKET_TIMEOUT="2",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'SOCKET_CONNECT_TIMEOUT': 0.5, 'SOCKET_TIMEOUT': 2.0}"
 
 
 def test_start_with_a_bad_prepare_threshold_fails_in_one_line():

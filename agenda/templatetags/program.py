@@ -2,8 +2,7 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import dateformat, formats, timezone
 
 register = template.Library()
 
@@ -39,51 +38,34 @@ def kind_class(value: str) -> str:
     return f"kind-{value}"
 
 
-WEEKDAYS_ZH = "一二三四五六日"
-WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+class DayFormat(dateformat.DateFormat):
+    """Django's date format, whose ``D`` takes the active language's WEEKDAYS_ABBR where its
+    format module (gotc/formats) has them (Chinese: Django's catalogue has no short names)."""
+
+    def D(self) -> str:
+        names = formats.get_format("WEEKDAYS_ABBR")
+        return names[self.data.weekday()] if isinstance(names, tuple) else super().D()
 
 
-def _local_date(value) -> dt.date | None:
+def _day_format(value, name: str) -> str:
+    """``value``'s local date in the active language's format ``name`` (gotc/formats)."""
     if isinstance(value, dt.datetime):
-        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
-    return value if isinstance(value, dt.date) else None
-
-
-def _chinese() -> bool:
-    return (get_language() or "en").lower().startswith("zh")
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if not isinstance(value, dt.date):
+        return ""
+    found = formats.get_format(name)
+    if found == name:  # no language active (translation deactivated): English
+        found = formats.get_format(name, lang="en")
+    return DayFormat(value).format(found)
 
 
 @register.filter
 def day_short(value) -> str:
     """Sat 27 May / 5月27日 周六 (in the active time zone)."""
-    day = _local_date(value)
-    if day is None:
-        return ""
-    if _chinese():
-        return f"{day.month}月{day.day}日 周{WEEKDAYS_ZH[day.weekday()]}"
-    return f"{WEEKDAYS_EN[day.weekday()][:3]} {day.day} {MONTHS_EN[day.month - 1][:3]}"
+    return _day_format(value, "DAY_SHORT_FORMAT")
 
 
 @register.filter
 def day_long(value) -> str:
     """Saturday, 27 May 2023 / 2023年5月27日 星期六 (in the active time zone)."""
-    day = _local_date(value)
-    if day is None:
-        return ""
-    if _chinese():
-        return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS_ZH[day.weekday()]}"
-    return f"{WEEKDAYS_EN[day.weekday()]}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return _day_format(value, "DAY_LONG_FORMAT")

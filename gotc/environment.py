@@ -1,0 +1,81 @@
+"""Reading the settings from the environment: each variable through a parser that says, in
+the one-line error an operator sees at start, what the variable must be."""
+
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+# Hand-written rather than django-environ: its Env reads a blank value (compose passes
+# `${VAR:-}`) as a value instead of the default, reads any unknown word as False, keeps the
+# spaces around list items, and lets int()'s ValueError out without the variable's name:
+# it would need this same reader around it.
+def env(name: str, default: Any, parse: Callable[[str], Any] = str) -> Any:
+    """The variable ``name`` read by ``parse``; unset or blank: ``default``. A value
+    ``parse`` refuses (ValueError saying what is expected) stops the start in one line."""
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return default
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be {exc}.") from exc
+
+
+def boolean(value: str) -> bool:
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("on or off (1, true, yes, on / 0, false, no, off)")
+
+
+def names(value: str) -> list[str]:
+    """A comma-separated list."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def number(kind: type[int] | type[float], low: float, high: float | None = None) -> Callable:
+    """A parser of whole numbers (``int``) or numbers (``float``) from ``low`` to ``high``."""
+    noun = "a whole number" if kind is int else "a number"
+    expected = f"{noun} from {low} to {high}" if high is not None else f"{noun}, {low} or more"
+
+    def parse(value: str) -> int | float:
+        try:
+            result = kind(value)
+        except ValueError:
+            raise ValueError(expected) from None
+        if not (low <= result and (high is None or result <= high)):  # NaN fails too
+            raise ValueError(expected)
+        return result
+
+    return parse
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.strip() not in choices:
+            raise ValueError("one of " + ", ".join(choices))
+        return value.strip()
+
+    return parse
+
+
+def time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("a known time zone, e.g. Asia/Shanghai") from None
+    return value.strip()
+
+
+def rate(value: str) -> str:
+    """django-ratelimit's rate: <count>/<s|m|h|d>, the period optionally a multiple (5/10m)."""
+    if not re.fullmatch(r"\d+/\d*[smhd]", value.strip()):
+        raise ValueError("a rate like 30/h (<count>/<s|m|h|d>)")
+    return value.strip()
