@@ -82,3 +82,31 @@ def test_only_the_page_cache_of_the_project_is_open_to_apps(tmp_path, source, ex
     module.write_text(source + "\n", encoding="utf-8")
 
     assert forbidden_imports(module, "registration") == expected
+
+
+PRODUCTION = ["agenda", "registration", "gotc", "bench"]
+
+
+@pytest.mark.parametrize("package", PRODUCTION, ids=PRODUCTION)
+def test_production_code_never_imports_the_test_tree(package):
+    """Demo and load generators build their own data: nothing outside tests/ needs its
+    factories (which are dev extras, absent from a production install)."""
+    root = Path(settings.BASE_DIR) / package
+
+    offenders = {
+        str(path.relative_to(root.parent)): sorted(
+            module for module in imported_modules(path) if module.split(".")[0] == "tests"
+        )
+        for path in sorted(root.rglob("*.py"))
+        if any(module.split(".")[0] == "tests" for module in imported_modules(path))
+    }
+
+    assert offenders == {}
+
+
+def test_test_tree_check_sees_an_import_inside_a_function(tmp_path):
+    """generate_demo_load imported tests.factories inside handle(): such imports count too."""
+    module = tmp_path / "command.py"
+    module.write_text("def handle():\n    from tests import factories\n", encoding="utf-8")
+
+    assert imported_modules(module) == {"tests.factories"}
