@@ -24,41 +24,50 @@ def _location(conference: Conference, room_name: str) -> str:
     return ", ".join(part for part in (room_name, conference.venue, conference.address) if part)
 
 
-def talk_event(conference: Conference, talk: Talk, url: str) -> Event:
+def _event(conference: Conference, uid: str, item: Talk | Forum, **fields) -> Event:
+    """An event at ``item``'s time, in the venue's zone, with ``fields`` (summary,
+    description, location, url, categories) added in that order."""
     tz = conference.tzinfo
     event = Event()
-    event.add("uid", f"talk-{talk.pk}.{conference.slug}@{settings.ICAL_UID_DOMAIN}")
+    event.add("uid", f"{uid}.{conference.slug}@{settings.ICAL_UID_DOMAIN}")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", talk.starts_at.astimezone(tz))
-    event.add("dtend", talk.ends_at.astimezone(tz))
-    speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
-    event.add("summary", f"{talk.title} ({speakers})" if speakers else talk.title)
-    description = "\n\n".join(part for part in (talk.forum.title, talk.abstract) if part)
-    event.add("description", description)
-    event.add("location", _location(conference, talk.forum.room.name))
-    event.add("url", url)
-    event.add("categories", [str(talk.forum.get_kind_display())])
+    event.add("dtstart", item.starts_at.astimezone(tz))
+    event.add("dtend", item.ends_at.astimezone(tz))
+    for name, value in fields.items():
+        event.add(name, value)
     return event
+
+
+def talk_event(conference: Conference, talk: Talk, url: str) -> Event:
+    speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
+    return _event(
+        conference,
+        f"talk-{talk.pk}",
+        talk,
+        summary=f"{talk.title} ({speakers})" if speakers else talk.title,
+        description="\n\n".join(part for part in (talk.forum.title, talk.abstract) if part),
+        location=_location(conference, talk.forum.room.name),
+        url=url,
+        categories=[str(talk.forum.get_kind_display())],
+    )
 
 
 def forum_event(conference: Conference, forum: Forum, url: str) -> Event:
-    tz = conference.tzinfo
-    event = Event()
-    event.add("uid", f"forum-{forum.pk}.{conference.slug}@{settings.ICAL_UID_DOMAIN}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", forum.starts_at.astimezone(tz))
-    event.add("dtend", forum.ends_at.astimezone(tz))
-    event.add("summary", f"{conference.name}: {forum.title}")
     lines = [forum.description] if forum.description else []
     for talk in getattr(forum, "program_talks", []):
         speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
-        when = talk.starts_at.astimezone(tz).strftime("%H:%M")
+        when = talk.starts_at.astimezone(conference.tzinfo).strftime("%H:%M")
         lines.append(f"{when} {talk.title}" + (f" — {speakers}" if speakers else ""))
-    event.add("description", "\n".join(lines))
-    event.add("location", _location(conference, forum.room.name))
-    event.add("url", url)
-    event.add("categories", [str(forum.get_kind_display())])
-    return event
+    return _event(
+        conference,
+        f"forum-{forum.pk}",
+        forum,
+        summary=f"{conference.name}: {forum.title}",
+        description="\n".join(lines),
+        location=_location(conference, forum.room.name),
+        url=url,
+        categories=[str(forum.get_kind_display())],
+    )
 
 
 def finish(calendar: Calendar, events: Iterable[Event]) -> bytes:

@@ -24,6 +24,13 @@ def validate_time_zone(value: str) -> None:
         ) from exc
 
 
+def edition_url(page: str, item) -> str:
+    """The page of a forum, talk or speaker under its edition's URL (valid after the next
+    year's conference takes over the root)."""
+    kwargs = {"conference": item.conference.slug, "slug": item.slug}
+    return reverse(f"edition:{page}", kwargs=kwargs)
+
+
 class Conference(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -184,9 +191,7 @@ class Forum(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "edition:forum", kwargs={"conference": self.conference.slug, "slug": self.slug}
-        )
+        return edition_url("forum", self)
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
@@ -264,9 +269,7 @@ class Speaker(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "edition:speaker", kwargs={"conference": self.conference.slug, "slug": self.slug}
-        )
+        return edition_url("speaker", self)
 
     @property
     def affiliation(self) -> str:
@@ -323,9 +326,7 @@ class Talk(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "edition:talk", kwargs={"conference": self.conference.slug, "slug": self.slug}
-        )
+        return edition_url("talk", self)
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
