@@ -19,7 +19,7 @@ RUN pip install .
 COPY . .
 # Translations and hashed, compressed static files are built into the image.
 RUN python -m gotc.compile_translations \
-    && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && DEBUG=0 SECRET_KEY=build-only SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
     && chown -R gotc /app
 USER gotc
 

@@ -99,10 +99,10 @@ def build_days(conference: Conference, forums: list[Forum]) -> list[ProgramDay]:
 
 def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    pagecache.opt_in(request, caching.PROGRAM)
     kind = request.GET.get("kind", "")
     if kind not in ForumKind.values:
         kind = ""
+    pagecache.opt_in(request, caching.PROGRAM, params={"kind": kind})
     forums = Forum.objects.filter(conference=conf).for_program().order_by("starts_at", "position")
     if kind:
         forums = forums.filter(kind=kind)

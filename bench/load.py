@@ -40,6 +40,7 @@ def bench_env(port: int) -> dict:
         {
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-" + "x" * 50,
+            "SITE_URL": "https://gotc.bench.invalid",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
             "REDIS_URL": REDIS_URL,

@@ -1,10 +1,12 @@
 """Reading the settings from the environment: each variable through a parser that says, in
 the one-line error an operator sees at start, what the variable must be."""
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +42,16 @@ def names(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def networks(value: str) -> tuple:
+    """A comma-separated list of IP addresses or networks (``10.0.0.0/8``)."""
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in names(value))
+    except ValueError:
+        raise ValueError(
+            "a comma-separated list of IP addresses or networks (e.g. 10.0.0.5, 10.1.0.0/16)"
+        ) from None
+
+
 def number(kind: type[int] | type[float], low: float, high: float | None = None) -> Callable:
     """A parser of whole numbers (``int``) or numbers (``float``) from ``low`` to ``high``."""
     noun = "a whole number" if kind is int else "a number"
@@ -62,6 +74,21 @@ def one_of(*choices: str) -> Callable[[str], str]:
         if value.strip() not in choices:
             raise ValueError("one of " + ", ".join(choices))
         return value.strip()
+
+    return parse
+
+
+def site_url(*, https: bool) -> Callable[[str], str]:
+    """The site's public address (``https://host[:port]``, no path): the base of every link
+    in emails. ``https`` requires the https scheme (production)."""
+
+    def parse(value: str) -> str:
+        parts = urlsplit(value.strip())
+        schemes = {"https"} if https else {"http", "https"}
+        expected = "the site's https:// address" if https else "the site's http(s):// address"
+        if parts.scheme not in schemes or not parts.hostname or parts.path not in {"", "/"}:
+            raise ValueError(f"{expected}, e.g. https://gotc.example.org")
+        return value.strip().rstrip("/")
 
     return parse
 

@@ -44,6 +44,9 @@ class FirstVisitLanguage:
         with translation.override(translation.get_language_from_path(request.path_info)):
             path = translate_url(request.path, code)
         target = f"{path}?{query.urlencode()}" if query else path
+        if not _same_site(request, target):
+            # "//evil.example/?lang=en" is a path to Django but a host to a browser.
+            target = translate_url("/", code)
         response = HttpResponseRedirect(target)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -67,8 +70,18 @@ class FirstVisitLanguage:
         if preferred == settings.LANGUAGE_CODE or preferred not in dict(settings.LANGUAGES):
             return None
         target = f"/{preferred}{request.get_full_path()}"
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        if not _same_site(request, target):
             return None
         response = HttpResponseRedirect(target)
         response["Vary"] = "Accept-Language, Cookie"
         return response
+
+
+def _same_site(request, target: str) -> bool:
+    """Whether redirecting to ``target`` keeps the visitor on this site: a path of ours, never
+    a scheme-relative ``//host`` or a backslash a browser reads as one."""
+    return (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    )

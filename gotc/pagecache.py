@@ -22,6 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -122,6 +123,7 @@ def forget_versions() -> None:
     _forget_values(None)
     with _LOCAL_LOCK:
         _LOCAL.clear()
+    _PARAMS.clear()
 
 
 # --- Remembered values ----------------------------------------------------------------------
@@ -161,12 +163,18 @@ def cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def opt_in(request: HttpRequest, *versions: str) -> None:
+def opt_in(request: HttpRequest, *versions: str, params: dict[str, str] | None = None) -> None:
     """Called by a view: cache this page until any of ``versions`` moves. The versions are
-    read before rendering, so a change during rendering is never hidden."""
+    read before rendering, so a change during rendering is never hidden.
+
+    ``params`` names the query parameters the page reads, with the values it used (after
+    validation, e.g. ``{"kind": ""}`` for an unknown kind). Pages are keyed on those only:
+    ``?utm=1`` shares the page without it, and a value the view did not use as given
+    (``?kind=bogus``) is rendered but not stored, so no query string makes a new entry."""
     if cacheable_request(request) and not request.user.is_authenticated:
         request.page_cache_deps = versions
         request.page_cache_versions = current_versions(versions)
+        request.page_cache_params = {name: str(value) for name, value in (params or {}).items()}
 
 
 # A small per-process copy of the shared entries: a hit then moves no page out of the shared
@@ -192,8 +200,32 @@ def _local_put(key: str, entry: dict) -> None:
             _LOCAL.popitem(last=False)
 
 
-def _page_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+# Which query parameters each cached path reads (learned from its view when it is stored,
+# shared through the cache): a request's key is its path and those parameters only.
+_PARAMS: dict[str, tuple[str, ...]] = {}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _params_key(path: str) -> str:
+    return f"gotc:page-params:{_digest(path)}"
+
+
+def _known_params(path: str) -> tuple[str, ...] | None:
+    """The parameters ``path``'s page reads, or None before it was first stored."""
+    names = _PARAMS.get(path)
+    if names is None:
+        names = cache.get(_params_key(path))
+        if names is not None:
+            _PARAMS[path] = tuple(names)
+    return names
+
+
+def _page_key(request: HttpRequest, names: tuple[str, ...]) -> str:
+    query = urlencode([(name, request.GET.get(name, "")) for name in names])
+    digest = _digest(f"{request.path}?{query}")
     return f"gotc:page:{(request.method == 'HEAD' and 'GET') or request.method}:{digest}"
 
 
@@ -217,9 +249,9 @@ class PageCache:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not cacheable_request(request):
             return self.get_response(request)
-        key = _page_key(request)
         try:
-            entry = self._fresh_entry(key)
+            names = _known_params(request.path)
+            entry = None if names is None else self._fresh_entry(_page_key(request, names))
         except Exception:
             # The cache is an optimisation: when Redis is down, render the page.
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
@@ -227,7 +259,7 @@ class PageCache:
         if entry is not None:
             return _answer(request, self._replay(entry), entry["etag"])
         response = self.get_response(request)
-        entry = self._store(request, key, response)
+        entry = self._store(request, response)
         return response if entry is None else _answer(request, response, entry["etag"])
 
     @staticmethod
@@ -242,11 +274,17 @@ class PageCache:
         _local_put(key, entry)
         return entry
 
-    def _store(self, request: HttpRequest, key: str, response: HttpResponse) -> dict | None:
-        """Keep an opted-in page (status 200, no cookies) under the versions it was built with."""
+    def _store(self, request: HttpRequest, response: HttpResponse) -> dict | None:
+        """Keep an opted-in page (status 200, no cookies) under the versions it was built with,
+        keyed on the parameters its view read, when it read them as the request gave them."""
         deps = getattr(request, "page_cache_deps", None)
         if not deps or response.status_code != 200 or response.streaming or response.cookies:
             return None
+        params = request.page_cache_params
+        if any(request.GET.get(name, "") != value for name, value in params.items()):
+            return None
+        names = tuple(sorted(params))
+        key = _page_key(request, names)
         entry = {
             "versions": getattr(request, "page_cache_versions", None) or current_versions(deps),
             "content": response.content,
@@ -258,8 +296,9 @@ class PageCache:
             "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
         }
         _local_put(key, entry)
+        _PARAMS[request.path] = names
         try:
-            cache.set(key, entry, TIMEOUT)
+            cache.set_many({key: entry, _params_key(request.path): names}, TIMEOUT)
         except Exception:
             logger.warning("Page cache unavailable; not storing %s", request.path)
         return entry

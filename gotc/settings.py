@@ -13,7 +13,17 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gotc.environment import boolean, env, names, number, one_of, rate, time_zone
+from gotc.environment import (
+    boolean,
+    env,
+    names,
+    networks,
+    number,
+    one_of,
+    rate,
+    site_url,
+    time_zone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads REMOTE_ADDR (rate limits, lockouts, logs).
+    "gotc.clientaddress.ClientAddress",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gotc.methods.AllowedMethods",
     "gotc.middleware.FirstVisitLanguage",
@@ -194,8 +206,14 @@ AUTHENTICATION_BACKENDS = [
 # and hosts. Rates are "<count>/<s|m|h|d>"; benchmarks raise them through the environment.
 RATELIMIT_ENABLE = env("RATELIMIT_ENABLE", True, boolean)
 RATELIMIT_VIEW = "gotc.views.rate_limited"
-# Behind a proxy, the client address comes from a header the proxy sets (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", None)
+# The client address (rate limits, lockouts, logs) is decided in one place,
+# gotc.clientaddress: a forwarding header counts only from these proxies' addresses.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES", (), networks)
+if env("RATELIMIT_IP_META_KEY", ""):
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is replaced by TRUSTED_PROXIES: list your proxies' addresses "
+        "there (any client can send its own X-Real-IP header)."
+    )
 RATE_LIMITS = {
     # A company registering a dozen colleagues from one address is not blocked.
     "register": env("RATELIMIT_REGISTER", "30/h", rate),
@@ -261,8 +279,15 @@ POST_OFFICE = {
     "MESSAGE_ID_ENABLED": True,
     "LOG_LEVEL": 1,
 }
-# Base of absolute links in emails (manage link): the public address of the site.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Base of absolute links in emails (manage link): the public address of the site. Without
+# DEBUG it is required and https: emails must never carry a link to a development address,
+# nor send a secret link over plain HTTP.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "", site_url(https=not DEBUG))
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set. Set it to the site's https:// address (e.g. "
+        "https://gotc.example.org): emails link to it."
+    )
 
 # Domain used in calendar UIDs so they stay stable across hosts and deploys.
 ICAL_UID_DOMAIN = env("ICAL_UID_DOMAIN", "gotc.example.org")

@@ -4,8 +4,15 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Only for reading the production settings (which require one without DEBUG); the servers
+# tests start in subprocesses must not inherit it.
+_SITE_URL_SET_HERE = "SITE_URL" not in os.environ
+os.environ.setdefault("SITE_URL", "https://gotc.test.invalid")
 
-from gotc.settings import *  # noqa: F403
+from gotc.settings import *  # noqa: E402, F403
+
+if _SITE_URL_SET_HERE:
+    del os.environ["SITE_URL"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -234,3 +234,38 @@ def test_feeds_are_not_redirected_by_language(client, forum):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+
+
+@pytest.mark.parametrize("path", ["/", "/agenda/"])
+def test_parameters_a_page_does_not_read_share_its_cached_copy(
+    client, forum, django_assert_num_queries, path
+):
+    """/?utm=1, /?utm=2... would each be a new 24-hour entry: they share the page instead."""
+    first = client.get(path, {"utm_source": "newsletter"})
+
+    with django_assert_num_queries(0):
+        plain = client.get(path)
+        other = client.get(path, {"utm_source": "wechat", "x": "1"})
+
+    assert plain.content == other.content == first.content
+
+
+def test_filter_values_are_keyed_and_unknown_ones_are_never_stored(
+    client, conference, django_assert_num_queries
+):
+    ForumFactory(conference=conference, title="Flash Talks", kind="flash")
+    ForumFactory(conference=conference, title="Kernel Day", kind="topic")
+    client.get("/agenda/", {"kind": "flash"})
+    client.get("/agenda/", {"kind": "nonsense-1"})
+
+    with django_assert_num_queries(0):
+        flash = client.get("/agenda/", {"kind": "flash", "utm": "2"})
+    with django_assert_num_queries(3):  # rendered again: an unknown value is never stored
+        unknown = client.get("/agenda/", {"kind": "nonsense-1"})
+    everything = client.get("/agenda/")
+
+    assert "Kernel Day" not in flash.content.decode()
+    assert "Kernel Day" in unknown.content.decode()
+    assert everything.content == unknown.content
+    stored = [key for key in pagecache._LOCAL if key.startswith("gotc:page:")]
+    assert len(stored) == 2  # /agenda/?kind=flash and /agenda/

@@ -67,6 +67,8 @@ def test_start_with_debug_on_needs_no_secret_key():
         ("DATABASE_URL", "nosuchdb://host/name"),
         ("REDIS_SOCKET_TIMEOUT", "-1"),
         ("REDIS_CONNECT_TIMEOUT", "soon"),
+        ("TRUSTED_PROXIES", "10.0.0.1, the proxy"),
+        ("RATELIMIT_IP_META_KEY", "HTTP_X_REAL_IP"),
     ],
     ids=[
         "page-cache-word",
@@ -88,6 +90,8 @@ def test_start_with_debug_on_needs_no_secret_key():
         "database-url-scheme",
         "redis-timeout-negative",
         "redis-connect-timeout-word",
+        "trusted-proxies-word",
+        "replaced-ip-meta-key",
     ],
 )
 def test_start_with_a_bad_value_fails_in_one_line_naming_the_variable(name, value):
@@ -141,3 +145,38 @@ def test_start_with_a_bad_prepare_threshold_fails_in_one_line():
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert "DATABASE_PREPARE_THRESHOLD" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("site_url", "message"),
+    [
+        (None, "SITE_URL is not set"),
+        ("http://gotc.example.org", "SITE_URL must be the site's https:// address"),
+        ("https://", "SITE_URL must be the site's https:// address"),
+        ("https://gotc.example.org/some/path", "SITE_URL must be the site's https:// address"),
+    ],
+    ids=["missing", "http", "no-host", "path"],
+)
+def test_start_without_debug_needs_an_https_site_url(site_url, message):
+    environment = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "gotc.example.org"}
+    if site_url is not None:
+        environment["SITE_URL"] = site_url
+
+    result = manage("check", **environment)
+
+    lines = result.stderr.splitlines()
+    assert result.returncode != 0
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"gotc: configuration error: {message}"), lines[0]
+
+
+def test_start_without_debug_with_an_https_site_url_works():
+    result = manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="gotc.example.org",
+        SITE_URL="https://gotc.example.org/",
+    )
+
+    assert result.returncode == 0, result.stderr

@@ -7,7 +7,8 @@ import re
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,11 +29,17 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def staff_required(permission: str):
-    """Logged-in staff with ``permission``, on a private page (``private_page``): anonymous
-    users go to the login page, others without the permission get a 403."""
+    """Active staff with ``permission``, on a private page (``private_page``).
+
+    The admin's own rule (``staff_member_required``: ``is_active`` and ``is_staff``) comes
+    first, so removing a volunteer's staff status ends these pages with the admin: anyone
+    else goes to the admin login, as the admin sends them (a logged-in user without staff
+    status reads there that this account may not enter). Staff without ``permission`` get a
+    403, as in the admin.
+    """
 
     def decorator(view):
-        return login_required(
+        return staff_member_required(
             permission_required(permission, raise_exception=True)(private_page(view))
         )
 

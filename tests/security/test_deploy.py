@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "gotc.example.org",
+    "SITE_URL": "https://gotc.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "DJANGO_SETTINGS_MODULE": "gotc.settings",

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from post_office.models import Email
 
@@ -71,11 +71,28 @@ VALID = {
 }
 # Placeholders for forum ids, swapped for real ids once the fixtures exist.
 FORUM_NAMES = ["MORNING", "PARALLEL", "AFTERNOON", "FOREIGN"]
-# Ids beyond 64 bits are left to test_forum_id_beyond_64_bits_is_a_form_error (a known bug).
+# Digits that str.isdigit() or int() take but a forum id is not written in: superscripts
+# ("²" was a 500: isdigit() says yes, int() says no), full-width, Arabic-Indic, Devanagari...
+unicode_digits = st.one_of(
+    st.sampled_from(["²", "¹²", "１", "１２", "٣", "۳", "२"]),
+    st.text(
+        alphabet=st.characters(categories=["Nd", "No"], min_codepoint=0x80),
+        min_size=1,
+        max_size=5,
+    ),
+)
+not_an_id = st.one_of(
+    st.just(""),
+    st.just("9" * 40),
+    st.integers(max_value=-1).map(str),
+    st.integers(min_value=2**63, max_value=10**40).map(str),
+    unicode_digits,
+)
 forum_value = st.one_of(
     st.sampled_from(FORUM_NAMES),
     text_value,
     st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
+    not_an_id,
 )
 email_value = st.one_of(st.just("VALID"), st.emails(), text_value)
 
@@ -132,11 +149,10 @@ def last(value):
 
 
 def as_id(value: str) -> int | None:
-    """A posted forum value as the id Django reads from it (int() takes " 7", "٣", "1_0")."""
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    """A posted forum value as the forum id it names: ASCII digits, surrounding whitespace
+    aside (int() would also take Arabic-Indic or full-width digits, or "1_0")."""
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def counts() -> tuple[int, int, int]:
@@ -206,6 +222,8 @@ def fresh_registration(conference, forums):
 
 @settings(FUZZ, max_examples=80)
 @given(posted=registration_posts(), multipart=st.booleans())
+@example(posted={**dict.fromkeys(VALID, "VALID"), "forums": ["²"]}, multipart=False)
+@example(posted={**dict.fromkeys(VALID, "VALID"), "forums": ["MORNING", "１"]}, multipart=True)
 def test_register_with_arbitrary_input_never_fails_or_saves_half(
     client, forums, django_capture_on_commit_callbacks, posted, multipart
 ):
@@ -296,6 +314,8 @@ def test_new_link_with_arbitrary_email_never_fails_or_changes_a_link(
     ),
     extra=st.dictionaries(st.text(min_size=1, max_size=10), text_value, max_size=2),
 )
+@example(picks=["²"], extra={})
+@example(picks=["AFTERNOON", "٣", ""], extra={})
 def test_change_picks_with_arbitrary_input_is_all_or_nothing(
     client, forums, fresh_registration, django_capture_on_commit_callbacks, picks, extra
 ):
@@ -537,23 +557,49 @@ ON_SQLITE = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backend
 ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+def written_in(digits: str):
+    """The afternoon forum's real id, written with other digits ("0" to "9" in that order)."""
+    return lambda forums: str(forums["AFTERNOON"].pk).translate(str.maketrans("0123456789", digits))
+
+
+NOT_FORUM_IDS = {
+    "beyond-64-bits": lambda forums: str(2**63),
+    "forty-nines": lambda forums: "9" * 40,
+    "negative": lambda forums: "-1",
+    "negative-of-a-forum": lambda forums: f"-{forums['AFTERNOON'].pk}",
+    "empty": lambda forums: "",
+    "superscript-two": lambda forums: "²",
+    "superscripts": lambda forums: "¹²³",
+    "full-width-one": lambda forums: "１",
+    "arabic-indic-three": lambda forums: "٣",
+    "full-width-forum-id": written_in("０１２３４５６７８９"),
+    "arabic-indic-forum-id": written_in("٠١٢٣٤٥٦٧٨٩"),
+    "devanagari-forum-id": written_in("०१२३४५६७८९"),
+}
+
+
 @pytest.mark.parametrize("page", ["register", "manage"])
-def test_forum_id_beyond_64_bits_is_a_form_error(client, forums, fresh_registration, page):
+@pytest.mark.parametrize("value", NOT_FORUM_IDS.values(), ids=NOT_FORUM_IDS.keys())
+def test_forum_value_that_is_not_an_ascii_id_is_a_form_error(
+    client, forums, fresh_registration, page, value
+):
     registration = fresh_registration()
     before = counts()
-    huge = str(2**63)
+    picks_before = snapshot(registration)
+    posted = [value(forums)]
     if page == "register":
         response = client.post(
-            "/register/", materialize({**dict.fromkeys(VALID, "VALID"), "forums": [huge]}, forums)
+            "/register/", materialize({**dict.fromkeys(VALID, "VALID"), "forums": posted}, forums)
         )
     else:
-        response = client.post(f"/r/{registration.manage_token}/", {"forums": [huge]})
+        response = client.post(f"/r/{registration.manage_token}/", {"forums": posted})
 
     assert response.status_code == 200
     assert response.context["form"].errors["forums"] == [
         "One of the forums you picked is not on this conference's program."
     ]
     assert counts() == before
+    assert snapshot(registration) == picks_before
 
 
 @pytest.mark.parametrize("suffix", ["", "cancel/", "my-data.json", "delete/"])

@@ -1,16 +1,33 @@
 """The permission matrix for the privacy views: my-data, delete and new-link are public, keyed
-only by the secret link (a staff login opens nothing more); staff pages are unchanged."""
+only by the secret link (a staff login opens nothing more); staff pages need staff status and
+the desk's permissions (a desk volunteer without staff status is sent to log in, a view-only
+organizer sees the dashboard only)."""
 
 import pytest
 from django.test import Client
 
 from registration.enums import RegistrationStatus
 from registration.models import Registration
+from tests.registration.staff.roles import MORE_ROLES, make_more_user
+from tests.security.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "plain", "desk", "organizer", "superuser"]
+ROLES = ["anonymous", "plain", "desk", "organizer", "superuser", *MORE_ROLES]
 UNKNOWN = "x" * 43
+
+
+@pytest.fixture
+def make_user(make_user, django_user_model):
+    """The conftest's roles plus MORE_ROLES (a desk volunteer without staff status, a
+    view-only organizer)."""
+
+    def build(role: str, username: str | None = None):
+        if role in MORE_ROLES:
+            return make_more_user(django_user_model, role, username=username, password=PASSWORD)
+        return make_user(role, username)
+
+    return build
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,23 +101,27 @@ def test_delete_and_new_link_need_a_csrf_token(people):
 
 
 STAFF_PAGES = ["/staff/", "/staff/checkin/", "/staff/exports/"]
+# Status per page, in STAFF_PAGES order: 302 is the admin login (as the admin answers users
+# without staff status), 403 staff without the page's permission.
 EXPECTED_STAFF = {
-    "anonymous": 302,
-    "plain": 403,
-    "desk": 200,
-    "organizer": 200,
-    "superuser": 200,
+    "anonymous": [302, 302, 302],
+    "plain": [302, 302, 302],
+    "desk-not-staff": [302, 302, 302],
+    "desk": [200, 200, 200],
+    "viewer": [200, 403, 403],
+    "organizer": [200, 200, 200],
+    "superuser": [200, 200, 200],
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", STAFF_PAGES)
-def test_staff_pages_unchanged(client_for, people, role, path):
+def test_staff_pages_by_role(client_for, people, role, path):
     response = client_for(role).get(path)
 
-    assert response.status_code == EXPECTED_STAFF[role]
-    if role == "anonymous":
-        assert response["Location"].startswith("/admin/login/?next=")
+    assert response.status_code == EXPECTED_STAFF[role][STAFF_PAGES.index(path)]
+    if response.status_code == 302:
+        assert response["Location"] == f"/admin/login/?next={path}"
 
 
 @pytest.mark.parametrize("role", ROLES)

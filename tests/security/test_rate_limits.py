@@ -3,6 +3,7 @@ the admin login lockout (django-axes): they trip at the configured number with a
 page, count per client address (per user for check-in), and reset."""
 
 import datetime as dt
+import ipaddress
 import json
 import os
 import subprocess
@@ -345,3 +346,87 @@ def test_every_limit_is_set_from_the_environment():
         120.0,
         True,
     ]
+
+
+# --- the client address behind a proxy (gotc.clientaddress) ----------------------------------
+
+PROXY = "10.0.0.5"
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/24"),)
+    return settings
+
+
+def test_spoofed_real_ip_header_does_not_escape_the_limit(limits_on, client, send, afternoon):
+    """A client talking to gunicorn directly names a new X-Real-IP each time: still limited."""
+    answers = [
+        client.post(
+            "/register/",
+            register_data(afternoon, number),
+            REMOTE_ADDR=ADDRESS,
+            HTTP_X_REAL_IP=f"198.51.100.{number}",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+        ).status_code
+        for number in range(4)
+    ]
+
+    assert answers == [302, 302, 302, 429]
+    assert Registration.objects.filter(email__startswith="colleague").count() == 3
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
+    limits_on, behind_proxy, client, afternoon
+):
+    def post(number: int, forwarded_for: str):
+        return client.post(
+            "/register/",
+            register_data(afternoon, number),
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        ).status_code
+
+    # The client prepends a fake address; the proxy appends the real one.
+    crowd = [post(n, f"192.0.2.{n}, 198.51.100.{n}") for n in range(4)]
+    one_client = [post(10 + n, f"192.0.2.{n}, {ADDRESS}") for n in range(4)]
+
+    assert crowd == [302, 302, 302, 302]
+    assert one_client == [302, 302, 302, 429]
+
+
+def test_lockout_behind_a_proxy_locks_the_attacker_not_the_staff_member(
+    axes_on, behind_proxy, make_user
+):
+    make_user("organizer")
+    for _ in range(3):
+        Client().post(
+            "/admin/login/",
+            {"username": "organizer", "password": "wrong", "next": "/admin/"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=OTHER_ADDRESS,
+        )
+
+    response = Client().post(
+        "/admin/login/",
+        {"username": "organizer", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=ADDRESS,
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_lockout_ignores_a_spoofed_header_from_an_untrusted_client(axes_on, make_user):
+    make_user("organizer")
+    for number in range(3):
+        Client().post(
+            "/admin/login/",
+            {"username": "organizer", "password": "wrong", "next": "/admin/"},
+            REMOTE_ADDR=ADDRESS,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+        )
+
+    response = login(Client(), "organizer", PASSWORD, ADDRESS)
+
+    assert_too_many_requests(response, retry_after=None)

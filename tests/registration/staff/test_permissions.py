@@ -1,5 +1,6 @@
 """Who may do what: every staff page, the admin pages staff use and every admin action, for
-anonymous visitors, plain users, the registration desk, organizers and superusers."""
+anonymous visitors, plain users, the registration desk (with and without staff status), a
+view-only organizer, organizers and superusers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from post_office.models import Email
+from post_office.models import STATUS, Email
 
 from registration.enums import RegistrationStatus
 from registration.models import ExportLog, PendingEmail, Registration
@@ -17,8 +18,25 @@ from tests.pages import parse, text
 from tests.registration.conftest import Attendees
 from tests.registration.staff.conftest import ROLES
 from tests.registration.staff.reading import action_choices, csv_rows
+from tests.registration.staff.roles import MORE_ROLES, make_more_user
 
 pytestmark = pytest.mark.django_db
+
+ALL_ROLES = [*ROLES, *MORE_ROLES]
+# Without staff status nobody enters the staff pages or the admin: both send them to log in.
+NOT_STAFF = {"anonymous", "plain", "desk-not-staff"}
+
+
+@pytest.fixture
+def make_user(make_user, django_user_model):
+    """The conftest's roles plus MORE_ROLES."""
+
+    def build(role: str):
+        if role in MORE_ROLES:
+            return make_more_user(django_user_model, role, password="pw")
+        return make_user(role)
+
+    return build
 
 
 def heading(response) -> str:
@@ -34,8 +52,9 @@ class Target:
     name: str
     method: str
     url: Callable[[Attendees], str]
-    area: str  # "staff" (403 for non-staff) or "admin" (admin login for non-staff)
+    area: str  # "staff" or "admin"
     desk: str  # what the desk gets: "ok" or "forbidden"
+    viewer: str  # what the view-only organizer gets: "ok" or "forbidden"
     shows: Callable  # (response, attendees, role) -> None: what an allowed user notices
     data: Callable[[Attendees], dict] | None = None
 
@@ -92,7 +111,13 @@ def shows_registrations(response, attendees, role):
 
 
 def change_or_view(model: str):
-    return lambda attendees, role: f"{'View' if role == 'desk' else 'Change'} {model}"
+    return lambda attendees, role: f"{'View' if role in {'desk', 'viewer'} else 'Change'} {model}"
+
+
+def select_to_view_or_change(model: str):
+    return lambda attendees, role: (
+        f"Select {model} to {'change' if role == 'superuser' else 'view'}"
+    )
 
 
 TARGETS = [
@@ -102,6 +127,7 @@ TARGETS = [
         lambda a: reverse("staff:dashboard"),
         "staff",
         "ok",
+        "ok",
         shows_heading(lambda a, role: f"{a.zhang.conference.name}: registration desk"),
     ),
     Target(
@@ -110,6 +136,7 @@ TARGETS = [
         lambda a: reverse("staff:export"),
         "staff",
         "ok",
+        "forbidden",
         shows_heading("Export attendee lists"),
     ),
     Target(
@@ -118,6 +145,7 @@ TARGETS = [
         lambda a: reverse("staff:export"),
         "staff",
         "ok",
+        "forbidden",
         shows_export,
         data=lambda a: {"statuses": "both", "columns": ["full_name"], "file_format": "csv"},
     ),
@@ -127,6 +155,7 @@ TARGETS = [
         lambda a: reverse("staff:checkin"),
         "staff",
         "ok",
+        "forbidden",
         shows_heading("Check-in"),
     ),
     Target(
@@ -135,6 +164,7 @@ TARGETS = [
         lambda a: reverse("staff:checkin"),
         "staff",
         "ok",
+        "forbidden",
         shows_checked_in,
         data=lambda a: {"code": a.wang.ticket_code},
     ),
@@ -144,6 +174,7 @@ TARGETS = [
         lambda a: reverse("staff:undo-checkin", args=[a.zhang.pk]),
         "staff",
         "ok",
+        "forbidden",
         shows_undone,
     ),
     Target(
@@ -152,6 +183,7 @@ TARGETS = [
         lambda a: reverse("staff:forum-print", args=[a.zhang.picks.first().forum_id]),
         "staff",
         "ok",
+        "forbidden",
         shows_heading("Cloud Native"),
     ),
     Target(
@@ -159,6 +191,7 @@ TARGETS = [
         "post",
         lambda a: reverse("staff:reconfirm"),
         "staff",
+        "forbidden",
         "forbidden",
         shows_reconfirmation_sent,
     ),
@@ -168,6 +201,7 @@ TARGETS = [
         lambda a: reverse("admin:registration_registration_changelist"),
         "admin",
         "ok",
+        "ok",
         shows_registrations,
     ),
     Target(
@@ -175,6 +209,7 @@ TARGETS = [
         "get",
         lambda a: reverse("admin:registration_registration_change", args=[a.zhang.pk]),
         "admin",
+        "ok",
         "ok",
         shows_heading(change_or_view("registration")),
     ),
@@ -184,6 +219,7 @@ TARGETS = [
         lambda a: reverse("admin:agenda_forum_change", args=[a.zhang.picks.first().forum_id]),
         "admin",
         "ok",
+        "forbidden",
         shows_heading(change_or_view("forum")),
     ),
     Target(
@@ -192,6 +228,7 @@ TARGETS = [
         lambda a: reverse("admin:registration_exportlog_changelist"),
         "admin",
         "forbidden",
+        "ok",
         shows_heading("Select export log entry to view"),
     ),
     Target(
@@ -200,18 +237,28 @@ TARGETS = [
         lambda a: reverse("admin:agenda_conference_add"),
         "admin",
         "forbidden",
+        "forbidden",
         shows_heading("Add conference"),
+    ),
+    Target(
+        "admin-emails",
+        "get",
+        lambda a: reverse("admin:post_office_email_changelist"),
+        "admin",
+        "forbidden",
+        "ok",
+        shows_heading(select_to_view_or_change("Email")),
     ),
 ]
 
 
 def expected_outcome(target: Target, role: str) -> str:
-    if role == "anonymous":
+    if role in NOT_STAFF:
         return "login"
-    if role == "plain":
-        return "forbidden" if target.area == "staff" else "login"
     if role == "desk":
         return target.desk
+    if role == "viewer":
+        return target.viewer
     return "ok"
 
 
@@ -233,7 +280,7 @@ def desk_day(attendees, django_user_model) -> Attendees:
     return attendees
 
 
-@pytest.mark.parametrize("role", ROLES, ids=ROLES)
+@pytest.mark.parametrize("role", ALL_ROLES, ids=ALL_ROLES)
 @pytest.mark.parametrize("target", TARGETS, ids=[target.name for target in TARGETS])
 def test_page_access_by_role(client_for, desk_day, target, role):
     client = client_for(role)
@@ -257,12 +304,39 @@ def test_page_access_by_role(client_for, desk_day, target, role):
     assert leaked == []
     assert state() == before
     if outcome == "login":
-        assert (response.status_code, response["Location"]) == (
-            302,
-            f"{reverse('admin:login')}?next={quote(url)}",
-        )
+        assert_sent_to_login(response, url)
     else:
         assert response.status_code == 403
+
+
+def assert_sent_to_login(response, url):
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('admin:login')}?next={quote(url)}",
+    )
+
+
+STAFF_TARGETS = [target for target in TARGETS if target.area == "staff"]
+
+
+@pytest.mark.parametrize(
+    "revoke",
+    [{"is_staff": False}, {"is_active": False}],
+    ids=["staff-status-removed", "deactivated"],
+)
+@pytest.mark.parametrize("target", STAFF_TARGETS, ids=[target.name for target in STAFF_TARGETS])
+def test_desk_volunteer_loses_staff_pages_with_staff_status(desk_client, desk_day, target, revoke):
+    """Same login, same desk group: only the staff status changes, and the pages close."""
+    url = target.url(desk_day)
+    data = target.data(desk_day) if target.data else {}
+    desk_client.user.__dict__.update(revoke)
+    desk_client.user.save()
+    before = state()
+
+    response = getattr(desk_client, target.method)(url, data)
+
+    assert_sent_to_login(response, url)
+    assert state() == before
 
 
 # --- desk: reads the program, never writes it -----------------------------------------------
@@ -351,6 +425,26 @@ def test_forum_actions_offered_by_role(client_for, cloud, role, offered):
 
 
 @pytest.mark.parametrize(
+    ("role", "offered"),
+    [("viewer", []), ("organizer", []), ("superuser", ["delete_selected", "requeue"])],
+    ids=["viewer", "organizer", "superuser"],
+)
+def test_email_actions_offered_by_role(client_for, attendees, role, offered):
+    Email.objects.create(
+        from_email="gotc@example.org",
+        to=[attendees.zoe.email],
+        subject="Your registration",
+        message="See you there",
+        status=STATUS.sent,
+    )
+    client = client_for(role)
+
+    response = client.get(reverse("admin:post_office_email_changelist"))
+
+    assert action_choices(response) == offered
+
+
+@pytest.mark.parametrize(
     "action",
     ["cancel_selected", "resend_confirmation", "send_reconfirmation", "revoke_links"],
     ids=["cancel", "resend", "reconfirm", "revoke"],
@@ -423,31 +517,22 @@ def test_staff_post_without_csrf_token_is_refused(make_user, desk_day, target):
 # --- the attendee's private link --------------------------------------------------------------
 
 
-def private_link_field(response) -> list[str]:
-    field = parse(response).find(".//div[@class='form-row field-manage_link']")
-    return [] if field is None else [a.get("href") for a in field.iter("a")]
-
-
-def test_organizer_registration_page_links_the_private_page(organizer_client, attendees):
+@pytest.mark.parametrize("role", ["desk", "viewer", "organizer", "superuser"])
+def test_registration_page_never_shows_the_private_link(client_for, attendees, role):
+    """The private link acts as the attendee: it is in the attendee's email and nowhere else,
+    not even for organizers (issue 13, point 1)."""
     url = reverse("admin:registration_registration_change", args=[attendees.zoe.pk])
 
-    response = organizer_client.get(url)
+    private_pages = reverse("registration:manage", args=["token"]).removesuffix("token/")
 
-    assert private_link_field(response) == [attendees.zoe.get_absolute_url()]
+    response = client_for(role).get(url)
 
-
-def test_desk_registration_page_hides_the_private_link(desk_client, attendees):
-    url = reverse("admin:registration_registration_change", args=[attendees.zoe.pk])
-
-    response = desk_client.get(url)
-
-    assert attendees.zoe.manage_token not in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (attendees.zoe.manage_token in body, private_pages in body) == (False, False)
 
 
 # --- every staff page is private ----------------------------------------------------------------
-
-
-STAFF_TARGETS = [target for target in TARGETS if target.area == "staff"]
 
 
 @pytest.mark.parametrize("target", STAFF_TARGETS, ids=[target.name for target in STAFF_TARGETS])
