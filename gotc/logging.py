@@ -3,8 +3,9 @@
 import logging
 import re
 
-# /r/<token>/ (optionally language-prefixed): the token is a password to a registration.
-TOKEN_PATH = re.compile(r"(/r/)[A-Za-z0-9_\-]{8,}")
+# /r/<token>/ and /calendar/<token>.ics (optionally language-prefixed): the first token is a
+# password to a registration, the second reads the attendee's forums.
+TOKEN_PATH = re.compile(r"(/r/|/calendar/)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text: str) -> str:

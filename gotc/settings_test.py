@@ -19,6 +19,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 POST_OFFICE = {**POST_OFFICE, "BACKENDS": {"default": EMAIL_BACKEND}}  # noqa: F405
 EMAIL_DELIVERY = "immediate"
 SITE_URL = "http://testserver"
+# Static files come from the app directories (finders), never from a collectstatic left in the
+# checkout by `make bench` or a cluster run: tests see the same files on every machine.
+STATIC_ROOT = BASE_DIR / ".no-collected-static-in-tests"  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,9 +6,13 @@
    django-post-office's mail queue right after commit and sends it. With "worker" (production)
    the mail worker renders and sends; it also picks up whatever a crashed process left.
 3. Failed sends stay queued; `manage.py mail_worker` retries them (POST_OFFICE MAX_RETRIES).
+4. Once sent, the copy kept in the mail queue loses its secret links (``forget_sent_links``):
+   the attendee's inbox is the only place a working link lives (Registration, "Secret
+   links"). The copy keeps the ticket code, by which erasure finds it.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,9 +24,16 @@ from post_office.connections import connections
 from post_office.models import PRIORITY, STATUS, Email
 
 from registration.models import PendingEmail
-from registration.tickets import qr_png_data_uri
+from registration.tickets import CALENDAR_LINK, MANAGE_LINK, qr_png_data_uri
 
 logger = logging.getLogger(__name__)
+
+# A secret link in a rendered email: /r/<token>/... and /calendar/<token>.ics.
+SECRET_PATH = re.compile(r"(/r/|/calendar/)[A-Za-z0-9_-]{16,64}")
+LINK_REMOVED = r"\1[link-removed]"
+# Marks a mail-queue row whose body still holds secret links (post_office reads ``context``
+# only for template emails, which these are not).
+HOLDS_LINKS = {"gotc_links": True}
 
 KINDS = {
     "confirmation",
@@ -39,21 +50,28 @@ def absolute_url(path: str) -> str:
 
 
 def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
-    """(subject, text, html) for one email, in the attendee's language."""
+    """(subject, text, html) for one email, in the attendee's language. The links are the
+    registration's current ones (``SecretLink.current_token``: the same link again, or a
+    new one once for a link that predates derived tokens)."""
     from registration.queries import picks_for_display
 
     conference = registration.conference
+    token = MANAGE_LINK.current_token(registration)
     with translation.override(registration.language), timezone.override(conference.tzinfo):
         context = {
             "registration": registration,
             "conference": conference,
             "picks": picks_for_display(registration),
-            "manage_url": absolute_url(
-                reverse("registration:manage", kwargs={"token": registration.manage_token})
+            "manage_url": absolute_url(reverse("registration:manage", kwargs={"token": token})),
+            "calendar_url": absolute_url(
+                reverse(
+                    "registration:calendar",
+                    kwargs={"token": CALENDAR_LINK.current_token(registration)},
+                )
             ),
             "register_url": absolute_url(reverse("registration:register")),
             "reconfirm_url": absolute_url(
-                reverse("registration:reconfirm", kwargs={"token": registration.manage_token})
+                reverse("registration:reconfirm", kwargs={"token": token})
             ),
             "qr_data_uri": qr_png_data_uri(registration.ticket_code),
             **extra,
@@ -65,9 +83,17 @@ def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
 
 
 def queue(registration, kind: str, forum=None) -> PendingEmail:
-    """Owe ``registration`` an email of ``kind``; it is rendered and sent after commit."""
+    """Owe ``registration`` an email of ``kind``; it is rendered and sent after commit.
+
+    ``registration=None`` writes a stand-in row that the outbox drops unsent: for callers that
+    must do the same work whether or not an address is registered (no enumeration)."""
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
+    if registration is not None:
+        # A link from before derived tokens gets its nonce now, in the caller's transaction
+        # (not later at rendering): the attendee's page that caused this email can move to
+        # the new link at once.
+        MANAGE_LINK.current_token(registration)
     pending = PendingEmail.objects.create(registration=registration, kind=kind, forum=forum)
     if settings.EMAIL_DELIVERY == "immediate":
         # Render and send right after commit. Otherwise the worker does both, and no request
@@ -93,6 +119,9 @@ def flush(
             email_ids = []
             done = []
             for item in pending:
+                done.append(item.pk)
+                if item.registration is None:
+                    continue  # a stand-in: nothing to send
                 subject, text, html = render_email(
                     item.registration, item.kind, **({"forum": item.forum} if item.forum else {})
                 )
@@ -104,10 +133,13 @@ def flush(
                     html_message=html,
                     status=STATUS.queued,
                     priority=PRIORITY.medium,
+                    context=HOLDS_LINKS,
                 )
                 email_ids.append(email.pk)
-                done.append(item.pk)
             PendingEmail.objects.filter(pk__in=done).delete()
+        if pending_ids is None:
+            # The worker's pass: what it sent since the last one keeps no link.
+            forget_sent_links()
     except Exception:
         logger.warning(
             "Pending emails could not be rendered now; the worker will retry.", exc_info=True
@@ -141,4 +173,24 @@ def deliver(email_ids: list[int]) -> int:
         else:
             Email.objects.filter(pk=email.pk).update(status=STATUS.sent)
             sent += 1
+    try:
+        forget_sent_links(email_ids)
+    except Exception:
+        logger.warning("Sent emails keep their links until the worker's next pass.", exc_info=True)
     return sent
+
+
+def forget_sent_links(email_ids: list[int] | None = None) -> int:
+    """Remove the secret links from the kept copies of sent attendee emails (of ``email_ids``,
+    or every one still holding links). A queued or failed email keeps them: it has yet to
+    reach the attendee. Returns how many copies were changed."""
+    sent = Email.objects.filter(status=STATUS.sent, context__gotc_links=True)
+    if email_ids is not None:
+        sent = sent.filter(pk__in=email_ids)
+    emails = list(sent.only("pk", "message", "html_message"))
+    for email in emails:
+        email.message = SECRET_PATH.sub(LINK_REMOVED, email.message or "")
+        email.html_message = SECRET_PATH.sub(LINK_REMOVED, email.html_message or "")
+        email.context = None
+    Email.objects.bulk_update(emails, ["message", "html_message", "context"], batch_size=500)
+    return len(emails)

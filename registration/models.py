@@ -4,13 +4,15 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Conference, Forum
 from registration.enums import Language, PickStatus, RegistrationStatus
 from registration.queries import ForumPickQuerySet, RegistrationQuerySet
 from registration.tickets import (  # noqa: F401 (migrations name these defaults here)
+    CALENDAR_LINK,
+    MANAGE_LINK,
+    SECRET_LINKS,
     TICKET_ALPHABET,
     TICKET_LENGTH,
     format_ticket_code,
@@ -36,7 +38,44 @@ phone_validator = RegexValidator(
 )
 
 
+def issue_missing_links(registration) -> None:
+    """Give a registration about to be inserted its secret links (the hashes are unique and
+    not null, and a token needs no id: see Registration)."""
+    for link in SECRET_LINKS:
+        if not getattr(registration, link.hash_field):
+            link.issue(registration)
+
+
+class RegistrationManager(models.Manager.from_queryset(RegistrationQuerySet)):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): issue the links here too.
+        objs = list(objs)
+        for registration in objs:
+            issue_missing_links(registration)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Registration(models.Model):
+    """One attendee's registration for one conference.
+
+    **Secret links.** The private page (``/r/<token>/``, acts as the attendee) and the calendar
+    feed (``/calendar/<token>.ics``, reads seated forums only) are opened by tokens that are
+    derived, never stored: ``token = base64url(HMAC-SHA256(key from SECRET_KEY and the salt
+    "gotc.manage" or "gotc.calendar", nonce))`` (``registration.tickets``). The row keeps each
+    link's random nonce and the SHA-256 of its token (unique, indexed); a lookup hashes what
+    it is given. So the database alone (a dump, a backup, SQL access, a regex on the admin
+    list) opens nothing, while the site can email the *same* link again ("Lost your link?").
+    A new nonce replaces a link: the attendee's "this link leaked" and the organizers'
+    "revoke" replace the private link only, so calendar subscriptions keep working (the
+    calendar link cannot change anything); erasure replaces both. The nonce alone identifies
+    a link (no id in the derivation), so both columns are filled before the first INSERT.
+
+    Rows from before derived links (migration 0007) keep their old token's hash and an empty
+    manage nonce: their emailed links keep working until the first email that carries a link,
+    which issues a nonce (``SecretLink.current_token``); after a SECRET_KEY change, every row
+    is renewed the same way.
+    """
+
     conference = models.ForeignKey(
         Conference,
         on_delete=models.PROTECT,
@@ -62,8 +101,17 @@ class Registration(models.Model):
     ticket_code = models.CharField(
         _("ticket code"), max_length=TICKET_LENGTH, unique=True, default=new_ticket_code
     )
-    manage_token = models.CharField(
-        _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
+    manage_nonce = models.CharField(
+        _("private link nonce"), max_length=32, blank=True, default="", editable=False
+    )
+    manage_token_hash = models.CharField(
+        _("private link hash"), max_length=64, unique=True, editable=False
+    )
+    calendar_nonce = models.CharField(
+        _("calendar link nonce"), max_length=32, blank=True, default="", editable=False
+    )
+    calendar_token_hash = models.CharField(
+        _("calendar link hash"), max_length=64, unique=True, editable=False
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -80,7 +128,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RegistrationQuerySet.as_manager()
+    objects = RegistrationManager()
 
     class Meta:
         verbose_name = _("registration")
@@ -104,8 +152,22 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
 
-    def get_absolute_url(self) -> str:
-        return reverse("registration:manage", kwargs={"token": self.manage_token})
+    # No get_absolute_url: the private page acts as the attendee, and the admin's "view on
+    # site" would hand it to staff.
+
+    def save(self, *args, **kwargs):
+        issue_missing_links(self)  # a new registration gets its links with its first INSERT
+        super().save(*args, **kwargs)
+
+    @property
+    def manage_token(self) -> str | None:
+        """The private link's token, derived (None for a link from before 0007)."""
+        return MANAGE_LINK.token(self)
+
+    @property
+    def calendar_token(self) -> str | None:
+        """The calendar link's token, derived."""
+        return CALENDAR_LINK.token(self)
 
     @property
     def is_active(self) -> bool:
@@ -218,10 +280,13 @@ class ExportPreference(models.Model):
 class PendingEmail(models.Model):
     """An email owed to an attendee, written in the same transaction as the change that owes
     it (a transactional outbox). Right after commit it is rendered into the mail queue; if the
-    process dies first, the mail worker renders it. Rendering stays out of the locked part."""
+    process dies first, the mail worker renders it. Rendering stays out of the locked part.
+
+    A row without a registration is a stand-in, dropped unsent: written where a request must
+    do the same work whether or not an address is registered (no email enumeration)."""
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")
+        Registration, models.CASCADE, null=True, related_name="+", verbose_name=_("registration")
     )
     kind = models.CharField(_("kind"), max_length=30)
     forum = models.ForeignKey(

@@ -1,15 +1,20 @@
 """Read-side querysets for registrations: counts come from annotations, never loops."""
 
-import hmac
-import re
 from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from post_office.models import STATUS, Email
 
 from registration.enums import PickStatus, RegistrationStatus
-from registration.tickets import normalize_ticket_code
+from registration.tickets import (
+    CALENDAR_LINK,
+    MANAGE_LINK,
+    TOKEN_SHAPE,
+    normalize_ticket_code,
+    token_hash,
+)
 
 # The one order of a forum's waiting list: first picked, first served; ids break ties.
 WAITING_ORDER = ("picked_at", "pk")
@@ -105,21 +110,34 @@ def picks_for_display(registration) -> list:
     )
 
 
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
-
-
 def registration_for_token(token: str):
-    """The registration a secret manage link belongs to (or None), compared in constant time."""
+    """The registration a private link belongs to (or None). Only the SHA-256 of the token is
+    stored and compared: an indexed equality on the hash of a 256-bit secret, whose timing
+    says nothing about the token (Registration, "Secret links")."""
     from registration.models import Registration
 
-    if not token or len(token) > 64 or not TOKEN_SHAPE.fullmatch(token):
-        return None
-    registration = (
-        Registration.objects.select_related("conference").filter(manage_token=token).first()
-    )
-    if registration is None or not hmac.compare_digest(registration.manage_token, token):
-        return None
-    return registration
+    return _by_secret_link(Registration.objects.select_related("conference"), MANAGE_LINK, token)
+
+
+def registration_for_calendar_token(token: str):
+    """The registration a calendar link belongs to (or None), looked up like a private link."""
+    from registration.models import Registration
+
+    return _by_secret_link(Registration.objects.select_related("conference"), CALENDAR_LINK, token)
+
+
+def _by_secret_link(queryset, link, token: str):
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return None  # not a token we ever issue: no query
+    return queryset.filter(**{link.hash_field: token_hash(token)}).first()
+
+
+def current_manage_token(registration_id: int) -> str | None:
+    """The private link's token as stored now (None for a link from before derived links)."""
+    from registration.models import Registration
+
+    row = Registration.objects.filter(pk=registration_id).only("manage_nonce").first()
+    return row.manage_token if row else None
 
 
 def registration_for_ticket(*, conference, code: str):
@@ -167,9 +185,37 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def emails_kept_for(registration):
+    """post_office's emails (queued or sent) to exactly this registration's address that name
+    its ticket: another person's mail, or this person's mail about another conference, stays
+    out (what my-data.json lists, and what erasure deletes)."""
+    return Email.objects.filter(
+        to__iexact=registration.email, message__contains=registration.ticket_display
+    )
+
+
 def registration_data(registration) -> dict:
-    """Everything stored about an attendee, for their own download (JSON)."""
-    picks = registration.picks.select_related("forum").order_by("forum__starts_at")
+    """Everything stored about an attendee, for their own download (JSON): what they told us,
+    their ticket and its history (check-in and by whom, "still coming?" asked and answered),
+    their forum picks with the check-ins at forum doors, the emails kept for them and those
+    still owed, and what the admin log says about their registration. (The links' nonces and
+    hashes are left out: they are keys, not data about the person.)"""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from registration.models import PendingEmail, Registration
+
+    registration = (
+        Registration.objects.select_related("conference", "checked_in_by")
+        .filter(pk=registration.pk)
+        .get()
+    )
+    picks = registration.picks.select_related("forum").order_by("forum__starts_at", "pk")
+    checked_in_by = registration.checked_in_by
+    log = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+    ).order_by("action_time", "pk")
     return {
         "conference": registration.conference.name,
         "full_name": registration.full_name,
@@ -183,16 +229,38 @@ def registration_data(registration) -> dict:
         "ticket_code": registration.ticket_display,
         "privacy_notice_accepted_at": _iso(registration.consent_at),
         "registered_at": _iso(registration.created_at),
+        "last_changed_at": _iso(registration.updated_at),
         "cancelled_at": _iso(registration.cancelled_at),
         "checked_in_at": _iso(registration.checked_in_at),
+        "checked_in_by": checked_in_by.get_username() if checked_in_by else None,
+        "still_coming_asked_at": _iso(registration.reconfirmation_sent_at),
+        "still_coming_confirmed_at": _iso(registration.reconfirmed_at),
         "forum_picks": [
             {
                 "forum": pick.forum.title,
                 "status": pick.status,
                 "picked_at": _iso(pick.picked_at),
                 "seated_at": _iso(pick.seated_at),
+                "came_to_the_forum_at": _iso(pick.checked_in_at),
+                "last_changed_at": _iso(pick.updated_at),
             }
             for pick in picks
+        ],
+        "emails": [
+            {
+                "subject": email.subject,
+                "status": None if email.status is None else STATUS._fields[email.status],
+                "created_at": _iso(email.created),
+                "last_updated_at": _iso(email.last_updated),
+            }
+            for email in emails_kept_for(registration).order_by("created", "pk")
+        ],
+        "emails_owed": [
+            {"kind": pending.kind, "created_at": _iso(pending.created_at)}
+            for pending in PendingEmail.objects.filter(registration=registration)
+        ],
+        "admin_log": [
+            {"at": _iso(entry.action_time), "change": entry.get_change_message()} for entry in log
         ],
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registration.views import manage, register
+from registration.views import calendar, manage, register
 
 app_name = "registration"
 
@@ -12,8 +12,11 @@ urlpatterns = [
     path("r/<str:token>/", manage.manage, name="manage"),
     path("r/<str:token>/cancel/", manage.cancel, name="cancel"),
     path("r/<str:token>/leave/<int:forum_id>/", manage.leave_waiting_list, name="leave"),
-    path("r/<str:token>/calendar.ics", manage.calendar, name="calendar"),
+    # The calendar's old address: a redirect to its own link (views/calendar.py).
+    path("r/<str:token>/calendar.ics", manage.calendar, name="old-calendar"),
     path("r/<str:token>/still-coming/", manage.reconfirm, name="reconfirm"),
     path("r/<str:token>/my-data.json", manage.my_data, name="my-data"),
     path("r/<str:token>/delete/", manage.delete, name="delete"),
+    path("r/<str:token>/new-link/", manage.replace_link, name="replace-link"),
+    path("calendar/<str:token>.ics", calendar.calendar, name="calendar"),
 ]

@@ -12,6 +12,7 @@ from agenda.admin import ForumAdmin as ProgramForumAdmin
 from agenda.models import Forum
 from registration import services
 from registration.admin.actions import report
+from registration.admin.lookups import DeclaredLookupsOnly
 from registration.models import ForumPick
 from registration.queries import with_seat_counts
 
@@ -40,7 +41,7 @@ admin.site.unregister(Forum)
 
 
 @admin.register(Forum)
-class ForumAdmin(ProgramForumAdmin):
+class ForumAdmin(DeclaredLookupsOnly, ProgramForumAdmin):
     list_display = [
         column
         for program_column in ProgramForumAdmin.list_display

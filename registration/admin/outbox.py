@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from post_office import admin as post_office_admin
 from post_office.models import Email
 
+from registration.admin.lookups import DeclaredLookupsOnly
+
 
 @admin.action(description=_("Requeue selected emails"), permissions=["change"])
 def requeue(modeladmin, request, queryset) -> None:
@@ -26,7 +28,7 @@ admin.site.unregister(Email)
 
 
 @admin.register(Email)
-class EmailAdmin(post_office_admin.EmailAdmin):
+class EmailAdmin(DeclaredLookupsOnly, post_office_admin.EmailAdmin):
     actions = [requeue]
     change_form_template = "admin/outbox/email_change_form.html"
 

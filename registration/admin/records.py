@@ -6,10 +6,11 @@ from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin import BoundedSearchMixin
+from registration.admin.lookups import DeclaredLookupsOnly
 from registration.models import ExportLog, ForumPick
 
 
-class ReadOnlyAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmin):
     """Lists and details only: no add, change or delete, whatever the user's permissions."""
 
     def has_add_permission(self, request) -> bool:

@@ -1,11 +1,12 @@
 """Registrations: lists with filters by forum, seat and check-in; attendee details editable;
-seats and status change only through the actions, each a call to registration.services."""
+seats and status change only through the actions, each a call to registration.services.
+Staff never see or reach an attendee's private link: no "view on site", no link field, and
+the list filters only by what it declares (DeclaredLookupsOnly)."""
 
 from functools import partial
 
 from django.contrib import admin
 from django.db.models import Prefetch
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -14,6 +15,7 @@ from agenda.models import Conference, Forum
 from registration import services
 from registration.admin.actions import report, run_for_each
 from registration.admin.export import export_csv, export_xlsx
+from registration.admin.lookups import DeclaredLookupsOnly
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import (
     ATTENDEE_FIELDS,
@@ -108,7 +110,7 @@ class ForumPickInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "email",
@@ -144,11 +146,14 @@ class RegistrationAdmin(BoundedSearchMixin, admin.ModelAdmin):
         export_xlsx,
     ]
     fieldsets = [
-        (None, {"fields": ["conference", "status", "ticket_code", "manage_link"]}),
+        (None, {"fields": ["conference", "status", "ticket_code"]}),
         (_("Attendee"), {"fields": list(ATTENDEE_FIELDS)}),
         (_("History"), {"fields": HISTORY_FIELDS}),
     ]
-    readonly_fields = ["conference", "status", "ticket_code", "manage_link", *HISTORY_FIELDS]
+    readonly_fields = ["conference", "status", "ticket_code", *HISTORY_FIELDS]
+    # The attendee's page acts as the attendee: staff never open it (Registration has no
+    # get_absolute_url either, which the admin's /admin/r/<ct>/<id>/ shortcut would follow).
+    view_on_site = False
 
     def get_queryset(self, request):
         return (
@@ -187,16 +192,6 @@ class RegistrationAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def has_export_permission(self, request) -> bool:
         return request.user.has_perm("registration.export_registrations")
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.has_change_permission(request, obj):
-            return fieldsets
-        # The private link acts as the attendee: only people who may change registrations.
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "manage_link"]})
-            for name, options in fieldsets
-        ]
-
     def save_model(self, request, obj, form, change):
         # Only the attendee's own details are editable here; seats never are.
         obj.save()
@@ -212,16 +207,6 @@ class RegistrationAdmin(BoundedSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("checked in"), boolean=True, ordering="checked_in_at")
     def checked_in(self, obj) -> bool:
         return obj.checked_in_at is not None
-
-    @admin.display(description=_("attendee's private page"))
-    def manage_link(self, obj) -> str:
-        if not obj.pk:
-            return "—"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
-            obj.get_absolute_url(),
-            _("open (acts as the attendee)"),
-        )
 
     # --- actions: each goes through registration.services ----------------------------------
     # Messages are literals at the call site (see registration.admin.actions).

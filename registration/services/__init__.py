@@ -5,8 +5,9 @@ module per job:
 - ``waitinglist``: seat waiting attendees when seats free;
 - ``door``: find a ticket, check in, undo;
 - ``reconfirmation``: "still coming?";
-- ``contact``: resend the ticket, re-issue the private link;
+- ``contact``: resend the ticket, send the private link again, replace it;
 - ``privacy``: erase a registration, anonymize a conference;
+- ``done_pages``: the done page's copy of what a visitor typed, which erasure reaches;
 - ``rules``: the checks that need no lock; ``locking``: the one way rows are locked;
 - ``errors``: every way a rule says no.
 
@@ -14,7 +15,8 @@ Callers use the package: ``from registration import services; services.register(
 Reads live in ``registration.queries``.
 """
 
-from registration.services.contact import resend_confirmation, revoke_manage_link, send_new_link
+from registration.services.contact import resend_confirmation, revoke_manage_link, send_link_again
+from registration.services.done_pages import done_page, forget_done_pages, keep_done_page
 from registration.services.door import CheckIn, check_in, find_ticket, undo_check_in
 from registration.services.errors import (
     AlreadyCheckedIn,
@@ -59,14 +61,17 @@ __all__ = [
     "check_in",
     "check_picks",
     "check_window",
+    "done_page",
     "erase_registration",
     "find_ticket",
+    "forget_done_pages",
+    "keep_done_page",
     "leave_waiting_list",
     "promote_waiting",
     "register",
     "resend_confirmation",
     "revoke_manage_link",
-    "send_new_link",
+    "send_link_again",
     "send_reconfirmation",
     "undo_check_in",
 ]

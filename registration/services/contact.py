@@ -1,10 +1,10 @@
-"""Getting an attendee their ticket and private link again."""
+"""Getting an attendee their ticket and private link again, or a new private link."""
 
 from django.db import transaction
 
 from agenda.models import Conference
 from registration import mailing
-from registration.models import Registration, new_manage_token
+from registration.models import MANAGE_LINK, Registration
 
 
 def resend_confirmation(*, registration: Registration) -> None:
@@ -15,22 +15,33 @@ def resend_confirmation(*, registration: Registration) -> None:
 
 
 def revoke_manage_link(*, registration: Registration) -> Registration:
-    """Issue a new secret manage link (the old one stops working at once) and email it."""
+    """Issue a new private link (the old one stops working at once) and email it, for the
+    attendee's "this link leaked" and the organizers' revoke action. The calendar link stays
+    (it cannot change anything, and a new one would break the attendee's subscription)."""
     with transaction.atomic():
-        registration.manage_token = new_manage_token()
-        registration.save(update_fields=["manage_token", "updated_at"])
+        MANAGE_LINK.issue(registration)
+        registration.save(
+            update_fields=[MANAGE_LINK.nonce_field, MANAGE_LINK.hash_field, "updated_at"]
+        )
         mailing.queue(registration, _current_email(registration))
     return registration
 
 
-def send_new_link(*, conference: Conference, email: str) -> bool:
-    """ "Send me a new link": re-issue the manage link of the active registration with this
-    email and mail it. Returns whether one existed (callers must not tell the visitor)."""
+def send_link_again(*, conference: Conference, email: str) -> None:
+    """ "Lost your link?": email the active registration with this address its private link
+    again. The link is not replaced: whoever types someone's address must not be able to
+    break their link (a new link comes only from the attendee's own page).
+
+    Both branches do the same work: one indexed lookup, then one outbox row in one
+    transaction; for an unknown (or cancelled) address the row is a stand-in that the outbox
+    drops unsent. With EMAIL_DELIVERY=worker (production) nothing else happens in the request,
+    so neither the answer nor its timing says whether the address is registered; with
+    ``immediate`` (development) the known address's email is also rendered and sent in the
+    request. A link from before derived tokens is replaced once (``SecretLink.current_token``):
+    it cannot be derived, so it cannot be sent again."""
     registration = Registration.objects.for_email(conference, email).active().first()
-    if registration is None:
-        return False
-    revoke_manage_link(registration=registration)
-    return True
+    with transaction.atomic():
+        mailing.queue(registration, "confirmation")
 
 
 def _current_email(registration: Registration) -> str:

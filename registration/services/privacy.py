@@ -2,7 +2,7 @@
 
 Erasing keeps the row (cancelled), its picks and check-in times, so counts stay right; what
 identifies the person goes: the personal fields, the emails sent to them, their name in the
-admin log, and the private link."""
+admin log, the done-page copies in sessions, and both secret links."""
 
 from datetime import datetime
 
@@ -10,15 +10,17 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from post_office.models import Email
 
 from agenda.models import Conference
-from registration.models import PendingEmail, Registration, new_manage_token
+from registration.models import SECRET_LINKS, PendingEmail, Registration
+from registration.queries import emails_kept_for
+from registration.services.done_pages import forget_done_pages
 from registration.services.locking import lock, lock_one
 from registration.services.seats import cancel_registration
 
 ERASED_NAME = "—"
 ERASED_FIELDS = ["full_name", "email", "organization", "job_title", "phone", "newsletter"]
+LINK_FIELDS = [name for link in SECRET_LINKS for name in (link.nonce_field, link.hash_field)]
 
 
 def erase_registration(*, registration: Registration, now: datetime | None = None) -> None:
@@ -46,14 +48,15 @@ def anonymize_conference(*, conference: Conference) -> int:
         registrations = list(lock(Registration.objects.all(), ids).values())
         _erase(registrations)
         Registration.objects.bulk_update(
-            registrations, [*ERASED_FIELDS, "manage_token"], batch_size=1000
+            registrations, [*ERASED_FIELDS, *LINK_FIELDS], batch_size=1000
         )
     return len(registrations)
 
 
 def _erase(registrations: list[Registration]) -> None:
     """Blank the personal fields (the caller saves) and forget what names these people."""
-    sent = [(r.email, r.ticket_display) for r in registrations]
+    emails = [emails_kept_for(registration) for registration in registrations]
+    forget_done_pages(emails=[registration.email for registration in registrations])
     for registration in registrations:
         registration.full_name = ERASED_NAME
         registration.email = f"erased-{registration.pk}@invalid"
@@ -61,14 +64,15 @@ def _erase(registrations: list[Registration]) -> None:
         registration.job_title = ""
         registration.phone = ""
         registration.newsletter = False
-        registration.manage_token = new_manage_token()  # the old link dies with the data
+        for link in SECRET_LINKS:  # the old links die with the data; nobody gets new ones
+            link.issue(registration)
     # No email to an erased address: drop what is still owed (a cancellation, say)...
     PendingEmail.objects.filter(registration__in=registrations).delete()
     # ...and the queued and sent ones, which hold names and links: sent to exactly that address
     # and naming that ticket, so another person's mail, or the same person's mail about
     # another conference, stays.
-    for address, ticket in sent:
-        Email.objects.filter(to__iexact=address, message__contains=ticket).delete()
+    for kept in emails:
+        kept.delete()
     # The admin log names the registration ("Name <email>"): keep the entry, drop the name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration),

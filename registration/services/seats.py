@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from agenda.models import Conference, Forum
 from registration import caching, mailing, tickets
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ATTENDEE_FIELDS, ForumPick, Registration, new_manage_token
+from registration.models import ATTENDEE_FIELDS, MANAGE_LINK, ForumPick, Registration
 from registration.queries import seated_counts
 from registration.services.errors import ConferenceFull, InvalidPick, NotActive, RegistrationClosed
 from registration.services.locking import lock, lock_one
@@ -83,6 +83,12 @@ def register(
     conference creates nothing: its owner is emailed their existing manage link and the
     outcome has ``registration=None``. A cancelled registration with the same email is
     reactivated. ``notify=False`` (demo data, imports) queues no confirmation email.
+
+    When the conference is full, every email gets ConferenceFull, registered or not (no
+    enumeration): the owner of a registered one is emailed their link, and an unknown one
+    costs the same (a stand-in outbox row). "Fully booked" is what a newcomer must read, and
+    the owner's email says their registration stands; the done page for everyone would tell
+    a newcomer they got in.
     Raises RegistrationClosed, ConferenceFull, InvalidPick, OverlappingPicks.
     """
     now = now or timezone.now()
@@ -101,33 +107,56 @@ def register(
         existing = Registration.objects.for_email(conference, email).order_by("-created_at")
         existing = list(existing[:5])
         active = next((r for r in existing if r.is_active), None)
-        if active is not None:
-            return _already_registered(active, notify)
-        _check_conference_capacity(conference)
-        fields = {
-            name: data.get(name, ATTENDEE_DEFAULTS.get(name, ""))
-            for name in ATTENDEE_FIELDS
-            if name != "email"
-        }
-        registration, raced = _save_attendee(conference, existing, email, fields, now)
-        if raced:
-            return _already_registered(registration, notify)
-        capacities = lock(FORUMS, (forum.pk for forum in forums), values=["capacity"])
-        seated, waiting = _place(registration, forums, capacities, now)
-        if notify:
-            mailing.queue(registration, "confirmation")
-    return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
-
-
-def _check_conference_capacity(conference: Conference) -> None:
-    if conference.capacity is None:
-        return
-    confirmed = Registration.objects.filter(conference=conference).active().count()
-    if confirmed >= conference.capacity:
+        full = _is_full(conference)
+        if active is not None or full:
+            outcome = _already_registered(active, notify)
+        else:
+            outcome = _register_new(conference, existing, email, data, forums, now, notify)
+    if full:
         raise ConferenceFull(
             _("%(conference)s is fully booked: no more registrations are possible.")
             % {"conference": conference.name}
+            + " "
+            + _(
+                "If this email address is already registered, your registration stands: we "
+                "have emailed you its private link."
+            )
         )
+    return outcome
+
+
+def _register_new(
+    conference: Conference,
+    existing: list[Registration],
+    email: str,
+    data: dict,
+    forums: list[Forum],
+    now: datetime,
+    notify: bool,
+) -> RegistrationOutcome:
+    """Save the attendee (new or returning) and place their picks, inside the caller's
+    transaction (and conference lock)."""
+    fields = {
+        name: data.get(name, ATTENDEE_DEFAULTS.get(name, ""))
+        for name in ATTENDEE_FIELDS
+        if name != "email"
+    }
+    registration, raced = _save_attendee(conference, existing, email, fields, now)
+    if raced:
+        return _already_registered(registration, notify)
+    capacities = lock(FORUMS, (forum.pk for forum in forums), values=["capacity"])
+    seated, waiting = _place(registration, forums, capacities, now)
+    if notify:
+        mailing.queue(registration, "confirmation")
+    return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
+
+
+def _is_full(conference: Conference) -> bool:
+    """Whether the conference's overall capacity is reached (counted under its lock)."""
+    if conference.capacity is None:
+        return False
+    confirmed = Registration.objects.filter(conference=conference).active().count()
+    return confirmed >= conference.capacity
 
 
 def _save_attendee(
@@ -169,7 +198,7 @@ def _new_or_returning(
     registration.status = RegistrationStatus.CONFIRMED
     registration.cancelled_at = None
     registration.consent_at = now
-    registration.manage_token = new_manage_token()
+    MANAGE_LINK.issue(registration)
     registration.save()
     return registration
 
@@ -185,8 +214,9 @@ def _fresh_window(conference: Conference) -> Conference:
     return conference
 
 
-def _already_registered(active: Registration, notify: bool) -> RegistrationOutcome:
-    """No second registration: the owner of the email gets their link again, by email only."""
+def _already_registered(active: Registration | None, notify: bool) -> RegistrationOutcome:
+    """No second registration: the owner of the email gets their link again, by email only
+    (``active=None``, an unknown email at a full conference: a stand-in row, the same work)."""
     if notify:
         mailing.queue(active, "already_registered")
     return RegistrationOutcome(registration=None)

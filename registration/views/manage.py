@@ -1,21 +1,23 @@
-"""The attendee's private page behind the emailed link: ticket, picks, cancel, calendar,
-"still coming?", their data, delete. Every page is private (never cached or indexed)."""
+"""The attendee's private page behind the emailed link: ticket, picks, cancel, "still
+coming?", their data, delete, "this link leaked". Every page is private (never cached or
+indexed). The calendar has a link of its own (views/calendar.py); the old calendar address
+under the private link only redirects there."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from agenda.calendars import finish, forum_event, new_calendar
 from agenda.models import Forum
 from agenda.templatetags.program import program_reverse
 from registration import queries, services
 from registration.decorators import private_page, rate_limited
 from registration.forms import ChangePicksForm
-from registration.models import Registration
+from registration.models import CALENDAR_LINK, Registration
 from registration.tickets import qr_svg
 from registration.views.register import DONE_SESSION_KEY
 
@@ -29,9 +31,25 @@ def _manageable(token: str) -> Registration:
     return registration
 
 
-def _page(request: HttpRequest, template: str, registration: Registration, **context):
-    context = {"conference": registration.conference, "registration": registration, **context}
+def _page(request: HttpRequest, template: str, registration: Registration, token: str, **context):
+    # Links on the page use the token this browser came with (a link from before derived
+    # tokens has no derivable token; for every other the two are the same).
+    context = {
+        "conference": registration.conference,
+        "registration": registration,
+        "token": token,
+        **context,
+    }
     return render(request, f"registration/{template}", context)
+
+
+def _back_to_page(registration: Registration, token: str) -> HttpResponse:
+    """Back to the private page after a change. A link from before derived tokens is replaced
+    by the first email that carries one (the change's own email, say): then this browser, which
+    held the old link, continues under the new one."""
+    if not registration.manage_nonce:
+        token = queries.current_manage_token(registration.pk) or token
+    return redirect("registration:manage", token=token)
 
 
 @sensitive_post_parameters()
@@ -44,13 +62,17 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         data = request.POST if request.method == "POST" else None
         form = ChangePicksForm(data, registration=registration)
         if request.method == "POST" and form.is_valid() and _change_picks(request, form):
-            return redirect("registration:manage", token=token)
+            return _back_to_page(registration, token)
     conference = registration.conference
     title = _("Ticket %(code)s") % {"code": registration.ticket_display}
     return _page(
         request,
         "manage.html",
         registration,
+        token,
+        calendar_url=request.build_absolute_uri(
+            reverse("registration:calendar", args=[CALENDAR_LINK.current_token(registration)])
+        ),
         picks=queries.picks_for_display(registration),
         form=form,
         can_change=registration.is_active and conference.registration_is_open(),
@@ -93,7 +115,7 @@ def leave_waiting_list(request: HttpRequest, token: str, forum_id: int) -> HttpR
         messages.info(
             request, _("You were not on the waiting list of “%(forum)s”.") % {"forum": forum.title}
         )
-    return redirect("registration:manage", token=token)
+    return _back_to_page(registration, token)
 
 
 @private_page
@@ -103,29 +125,21 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.cancel_registration(registration=registration)
         messages.success(request, _("Your registration is cancelled. We have sent you an email."))
-        return redirect("registration:manage", token=token)
+        return _back_to_page(registration, token)
     picks = queries.picks_for_display(registration)
-    return _page(request, "cancel.html", registration, picks=picks)
+    return _page(request, "cancel.html", registration, token, picks=picks)
 
 
 @private_page
 @rate_limited("manage")
 def calendar(request: HttpRequest, token: str) -> HttpResponse:
-    """The attendee's seated forums as an .ics file."""
+    """The calendar's old address, under the private link: a redirect to the calendar's own
+    link, so that subscriptions made before keep working while no page or email shows the
+    private link as a calendar address any more."""
     registration = _manageable(token)
-    conference = registration.conference
-    cal = new_calendar(conference, f"{conference.name}: {registration.full_name}")
-    events = [
-        forum_event(
-            conference,
-            forum,
-            request.build_absolute_uri(program_reverse(conference, "forum", forum.slug)),
-        )
-        for forum in queries.seated_forums(registration)
-    ]
-    response = HttpResponse(finish(cal, events), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{conference.slug}-my-forums.ics"'
-    return response
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return redirect("registration:calendar", token=CALENDAR_LINK.current_token(registration))
 
 
 @private_page
@@ -143,10 +157,10 @@ def reconfirm(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(
                     request, _("Thank you for telling us. Your registration is cancelled.")
                 )
-            return redirect("registration:manage", token=token)
+            return _back_to_page(registration, token)
         messages.error(request, _("Please choose one of the two answers."))
     picks = queries.picks_for_display(registration)
-    return _page(request, "reconfirm.html", registration, picks=picks)
+    return _page(request, "reconfirm.html", registration, token, picks=picks)
 
 
 @private_page
@@ -169,7 +183,21 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     """Delete my registration: confirm (GET), then erase (POST)."""
     registration = _manageable(token)
     if request.method != "POST":
-        return _page(request, "delete.html", registration)
-    services.erase_registration(registration=registration)
-    request.session.pop(DONE_SESSION_KEY, None)  # the done page's copy of name and email
+        return _page(request, "delete.html", registration, token)
+    services.erase_registration(registration=registration)  # with every done-page copy
+    request.session.pop(DONE_SESSION_KEY, None)
     return render(request, "registration/deleted.html", {"conference": registration.conference})
+
+
+@require_POST
+@private_page
+@rate_limited("manage")
+def replace_link(request: HttpRequest, token: str) -> HttpResponse:
+    """ "This link leaked: send me a new one": the link dies now and a new one goes to the
+    attendee's email only (never to this browser: whoever holds a leaked link could be the
+    one pressing the button). The calendar link stays."""
+    registration = _manageable(token)
+    services.revoke_manage_link(registration=registration)
+    return render(
+        request, "registration/link_replaced.html", {"conference": registration.conference}
+    )

@@ -1,4 +1,4 @@
-"""Registering: the form, the done page, the privacy notice, "send me a new link"."""
+"""Registering: the form, the done page, the privacy notice, "lost your link?"."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,26 +69,30 @@ def _closed(request: HttpRequest, conference) -> HttpResponse:
 def _remember_done(
     request: HttpRequest, form: RegistrationForm, outcome: services.RegistrationOutcome | None
 ) -> None:
-    """What the done page shows, kept in the session for an hour (not for weeks). It reads
-    the same whether the email was new or already registered (no enumeration): picks as
-    placed, or as they would be placed right now."""
+    """What the done page shows, kept for an hour (services.keep_done_page: out of the
+    session, where erasing the registration reaches it). It reads the same whether the email
+    was new or already registered (no enumeration): picks as placed, or as they would be
+    placed right now."""
     forums = sorted(form.cleaned_data["forums"], key=lambda f: f.starts_at)
     if outcome is not None and outcome.created:
         seated = {forum.pk for forum in outcome.seated}
     else:
         seated = queries.forums_with_seats_left(forum.pk for forum in forums)
-    request.session[DONE_SESSION_KEY] = {
+    summary = {
         "email": form.cleaned_data["email"],
         "name": form.cleaned_data["full_name"],
         "picks": [{"forum": forum.pk, "seated": forum.pk in seated} for forum in forums],
     }
+    request.session[DONE_SESSION_KEY] = services.keep_done_page(
+        email=summary["email"], summary=summary
+    )
     if not request.user.is_authenticated:
         request.session.set_expiry(60 * 60)
 
 
 @private_page
 def done(request: HttpRequest) -> HttpResponse:
-    summary = request.session.get(DONE_SESSION_KEY)
+    summary = services.done_page(request.session.get(DONE_SESSION_KEY))
     if not summary:
         return redirect("registration:register")
     conference = get_conference(request)
@@ -110,13 +114,14 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @rate_limited("new_link", method="POST")
 def new_link(request: HttpRequest) -> HttpResponse:
-    """ "Send me a new link": the reply is the same whether or not the email is registered."""
+    """ "Lost your link?": the same link is emailed again; the reply (and the work behind it)
+    is the same whether or not the email is registered."""
     conference = get_conference(request)
     sent = False
     if request.method == "POST":
         form = NewLinkForm(request.POST)
         if form.is_valid():
-            services.send_new_link(conference=conference, email=form.cleaned_data["email"])
+            services.send_link_again(conference=conference, email=form.cleaned_data["email"])
             sent = True
     else:
         form = NewLinkForm()

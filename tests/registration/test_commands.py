@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from post_office.models import Email
 
+from registration import queries
 from registration.enums import PickStatus
 from registration.models import ForumPick, Registration
 from tests.factories import ConferenceFactory, ForumFactory
@@ -63,3 +64,18 @@ def test_load_demo_attendees_without_demo_program_fails(db, args, message):
         run(*args)
 
     assert str(excinfo.value) == message
+
+
+# --- generate_demo_load: links work (bench/screenshots open /r/<token>/) ----------------------
+
+
+def test_generate_demo_load_registrations_have_working_links():
+    call_command("generate_demo_load", registrations=3, forums=2, talks=2, speakers=1)
+
+    registrations = list(Registration.objects.filter(conference__slug="load"))
+    assert len(registrations) == 3
+    for registration in registrations:
+        assert queries.registration_for_token(registration.manage_token) == registration
+        assert queries.registration_for_calendar_token(registration.calendar_token) == (
+            registration
+        )

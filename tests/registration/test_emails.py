@@ -177,12 +177,100 @@ def test_emails_of_active_registration_have_text_and_html_with_link(
     title, text_part, html = mailing.render_email(registration, kind)
 
     manage_url = f"http://testserver/r/{registration.manage_token}/"
+    calendar_url = f"http://testserver/calendar/{registration.calendar_token}.ics"
     assert title == subject.format(conference=conference.name, ticket=registration.ticket_display)
     assert manage_url in text_part
+    assert calendar_url in text_part.splitlines()
     assert registration.ticket_display in text_part
     assert "Open Source Infrastructure" in text_part
     assert f'href="{manage_url}"' in html
+    assert f'href="{calendar_url}"' in html
+    assert "/calendar.ics" not in text_part + html
     assert "Open Source Infrastructure" in html
+
+
+def test_email_of_cancelled_registration_has_no_calendar_link(conference, morning, register):
+    registration = register(conference, [morning]).registration
+    registration.status = "cancelled"
+
+    _, text_part, html = mailing.render_email(registration, "cancellation")
+
+    assert "/calendar/" not in text_part + html
+
+
+def test_email_sends_the_same_link_every_time(conference, morning, register):
+    """Links are derived, not drawn: a second email carries the link of the first."""
+    registration = register(conference, [morning]).registration
+
+    first = mailing.render_email(registration, "confirmation")[1]
+    again = mailing.render_email(Registration.objects.get(pk=registration.pk), "confirmation")[1]
+
+    assert first == again
+    assert f"http://testserver/r/{registration.manage_token}/" in again
+
+
+def test_stand_in_email_is_dropped_unsent(conference):
+    stand_in = mailing.queue(None, "confirmation")
+
+    sent = mailing.flush([stand_in.pk])
+
+    assert sent == []
+    assert PendingEmail.objects.count() == 0
+    assert Email.objects.count() == 0
+
+
+# --- the kept copy of a sent email holds no working link ---------------------------------------
+
+
+def secrets_in_kept_copies(registration) -> list[str]:
+    """Which of the registration's tokens the mail queue's copies still hold."""
+    stored = " ".join(f"{email.message} {email.html_message}" for email in Email.objects.all())
+    tokens = [registration.manage_token, registration.calendar_token]
+    return [token for token in tokens if token in stored]
+
+
+def test_sent_email_keeps_no_link_in_the_mail_queue(
+    conference, morning, register, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(conference, [morning]).registration
+
+    (message,) = mail.outbox
+    assert f"http://testserver/r/{registration.manage_token}/" in message.body  # the inbox
+    kept = Email.objects.get()
+    assert kept.status == STATUS.sent
+    assert secrets_in_kept_copies(registration) == []
+    assert "http://testserver/r/[link-removed]/" in kept.message
+    assert registration.ticket_display in kept.message  # what erasure finds it by
+
+
+def test_worker_sends_the_link_then_forgets_it(settings, conference, morning, register):
+    settings.EMAIL_DELIVERY = "worker"
+    registration = register(conference, [morning]).registration
+    both = [registration.manage_token, registration.calendar_token]
+
+    call_command("mail_worker", "--once", stdout=io.StringIO())  # renders and sends
+    kept_while_sending = secrets_in_kept_copies(registration)
+    call_command("mail_worker", "--once", stdout=io.StringIO())  # its next pass forgets
+
+    (message,) = mail.outbox
+    assert f"http://testserver/r/{registration.manage_token}/" in message.body
+    assert Email.objects.get().status == STATUS.sent
+    assert kept_while_sending == both
+    assert secrets_in_kept_copies(registration) == []
+
+
+def test_email_not_sent_yet_keeps_its_link(
+    settings, conference, morning, register, django_capture_on_commit_callbacks
+):
+    use_backend(settings, FailingBackend)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(conference, [morning]).registration
+    mailing.flush()
+
+    assert Email.objects.get().status == STATUS.requeued
+    assert registration.manage_token in secrets_in_kept_copies(registration)
 
 
 # --- rule 5: a failing mail server delays the email, never the save --------------------------

@@ -1,4 +1,5 @@
-"""/r/<token>/: the attendee's private page (ticket, picks, change, leave, cancel, calendar)."""
+"""/r/<token>/: the attendee's private page (ticket, picks, change, leave, cancel, "this link
+leaked"), and /calendar/<token>.ics, the seated forums behind a read-only link of their own."""
 
 import datetime as dt
 import re
@@ -36,6 +37,10 @@ def seat_holder(conference, day_two, register, fill) -> Registration:
 
 def url(registration: Registration, suffix: str = "") -> str:
     return f"/r/{registration.manage_token}/{suffix}"
+
+
+def calendar_url(registration: Registration) -> str:
+    return f"/calendar/{registration.calendar_token}.ics"
 
 
 def listed_picks(page) -> list[tuple[str, str]]:
@@ -116,12 +121,19 @@ def test_manage_old_link_after_reactivation_is_not_found(client, conference, att
 
 
 @pytest.mark.parametrize(
-    "suffix", ["", "cancel/", "calendar.ics"], ids=["manage", "cancel", "calendar"]
+    "path",
+    [
+        lambda r: url(r),
+        lambda r: url(r, "cancel/"),
+        lambda r: url(r, "calendar.ics"),
+        lambda r: calendar_url(r),
+    ],
+    ids=["manage", "cancel", "old-calendar", "calendar"],
 )
-def test_private_pages_are_never_cached_nor_indexed(client, attendee, suffix):
-    response = client.get(url(attendee, suffix))
+def test_private_pages_are_never_cached_nor_indexed(client, attendee, path):
+    response = client.get(path(attendee))
 
-    assert response.status_code == 200
+    assert response.status_code in {200, 302}
     assert "no-store" in response["Cache-Control"].split(", ")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "same-origin"
@@ -328,20 +340,23 @@ def test_manage_posts_without_csrf_token_are_forbidden(attendee, day_two, suffix
 # --- calendar --------------------------------------------------------------------------------
 
 
+def events(response) -> list[tuple]:
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return sorted(
+        (str(event["SUMMARY"]), event.decoded("DTSTART"), event.decoded("DTEND"))
+        for event in calendar.walk("VEVENT")
+    )
+
+
 def test_calendar_holds_exactly_the_seated_forums(
     client, conference, attendee, morning, afternoon, day_two
 ):
     services.change_picks(registration=attendee, forums=[morning, afternoon, day_two])
 
-    response = client.get(url(attendee, "calendar.ics"))
+    response = client.get(calendar_url(attendee))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    calendar = icalendar.Calendar.from_ical(response.content)
-    events = sorted(
-        (str(event["SUMMARY"]), event.decoded("DTSTART"), event.decoded("DTEND"))
-        for event in calendar.walk("VEVENT")
-    )
-    assert events == [
+    assert events(response) == [
         (f"{conference.name}: Open Source Governance", afternoon.starts_at, afternoon.ends_at),
         (f"{conference.name}: Open Source Infrastructure", morning.starts_at, morning.ends_at),
     ]
@@ -350,10 +365,167 @@ def test_calendar_holds_exactly_the_seated_forums(
 def test_calendar_of_cancelled_registration_is_empty(client, attendee):
     services.cancel_registration(registration=attendee)
 
-    response = client.get(url(attendee, "calendar.ics"))
+    response = client.get(calendar_url(attendee))
+
+    assert events(response) == []
+
+
+def test_calendar_is_named_after_the_conference_not_the_attendee(client, conference, attendee):
+    """A calendar link ends up in a third-party calendar service."""
+    response = client.get(calendar_url(attendee))
 
     calendar = icalendar.Calendar.from_ical(response.content)
-    assert calendar.walk("VEVENT") == []
+    assert str(calendar["X-WR-CALNAME"]) == f"{conference.name}: my forums"
+    assert attendee.full_name.encode() not in response.content
+    assert attendee.email.encode() not in response.content
+
+
+def test_calendar_link_is_not_the_private_link(client, attendee):
+    assert attendee.calendar_token != attendee.manage_token
+    assert client.get(f"/r/{attendee.calendar_token}/").status_code == 404
+    assert client.get(f"/r/{attendee.calendar_token}/cancel/").status_code == 404
+    assert client.get(f"/calendar/{attendee.manage_token}.ics").status_code == 404
+
+
+def test_old_calendar_address_redirects_to_the_calendar_link(client, attendee):
+    """Subscriptions made with /r/<token>/calendar.ics keep working; the answer hands out
+    the calendar link, never the private one."""
+    response = client.get(url(attendee, "calendar.ics"))
+
+    assert response.status_code == 302
+    assert response["Location"] == calendar_url(attendee)
+    followed = client.get(response["Location"])
+    assert followed.status_code == 200
+    assert attendee.manage_token.encode() not in followed.content
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_calendar_only_reads(client, attendee, method):
+    before = Registration.objects.filter(pk=attendee.pk).values().get()
+
+    calendar = getattr(client, method)(calendar_url(attendee))
+    old_address = getattr(client, method)(url(attendee, "calendar.ics"))
+
+    assert (calendar.status_code, old_address.status_code) == (405, 405)
+    assert Registration.objects.filter(pk=attendee.pk).values().get() == before
+
+
+def test_calendar_answers_head(client, attendee):
+    response = client.head(calendar_url(attendee))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["unknown-token", "x" * 65, "A" * 10_000, "%E6%97%A5%E5%8E%86", "%20", "..", "a.b"],
+    ids=["unknown", "too-long", "huge", "unicode", "blank", "dots", "dot"],
+)
+@pytest.mark.parametrize("method", ["get", "head", "post"])
+def test_calendar_with_a_bad_token_is_not_found(client, attendee, token, method):
+    response = getattr(client, method)(f"/calendar/{token}.ics")
+
+    assert response.status_code == (405 if method == "post" else 404)
+
+
+def test_calendar_link_survives_a_new_private_link(client, attendee):
+    calendar = calendar_url(attendee)
+
+    services.revoke_manage_link(registration=attendee)
+
+    assert client.get(calendar).status_code == 200
+
+
+def test_calendar_link_dies_with_the_data(client, attendee):
+    calendar = calendar_url(attendee)
+
+    client.post(url(attendee, "delete/"))
+
+    assert client.get(calendar).status_code == 404
+
+
+def test_calendar_is_rate_limited(client, attendee, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "manage": "2/m"}
+
+    answers = [client.get(calendar_url(attendee)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+
+
+def test_manage_page_offers_the_calendar_link_with_instructions(client, attendee):
+    response = client.get(url(attendee))
+
+    page = parse(response)
+    links = [a.get("href") for a in page.iter("a")]
+    address = f"http://testserver{calendar_url(attendee)}"
+    assert address in links
+    assert [link for link in links if "calendar.ics" in link] == []
+    (details,) = page.iter("details")
+    assert details.find(".//input").get("value") == address
+    assert text(details).startswith(
+        "Keep your calendar up to date Subscribe to this address in your calendar app"
+    )
+
+
+# --- "this link leaked: send me a new one" ---------------------------------------------------
+
+
+def test_replace_link_kills_this_link_and_emails_a_new_one(
+    client, attendee, django_capture_on_commit_callbacks
+):
+    old = url(attendee)
+    calendar = calendar_url(attendee)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(attendee, "new-link/"))
+
+    assert response.status_code == 200
+    assert main_text(response).startswith("This link no longer works")
+    (message,) = mail.outbox
+    (new,) = re.findall(r"http://testserver(/r/[A-Za-z0-9_-]+/)", message.body)
+    assert message.to == [attendee.email]
+    assert new != old
+    # The new link goes to the email only: whoever pressed the button may hold a leaked link.
+    assert new.encode() not in response.content
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert client.get(calendar).status_code == 200
+
+
+def test_manage_page_has_the_replace_link_button(client, attendee):
+    response = client.get(url(attendee))
+
+    forms = [form.get("action") for form in parse(response).iter("form")]
+    assert url(attendee, "new-link/") in forms
+
+
+def test_replace_link_by_get_changes_nothing(client, attendee):
+    before = attendee.manage_token
+
+    response = client.get(url(attendee, "new-link/"))
+
+    attendee.refresh_from_db()
+    assert response.status_code == 405
+    assert attendee.manage_token == before
+
+
+def test_replace_link_without_csrf_token_is_forbidden(attendee):
+    browser = Client(enforce_csrf_checks=True)
+    before = attendee.manage_token
+
+    response = browser.post(url(attendee, "new-link/"))
+
+    attendee.refresh_from_db()
+    assert response.status_code == 403
+    assert attendee.manage_token == before
+
+
+@pytest.mark.parametrize("token", ["unknown-token", "x" * 65, "%E2%80%94"])
+def test_replace_link_of_unknown_token_is_not_found(client, attendee, token):
+    assert client.post(f"/r/{token}/new-link/").status_code == 404
 
 
 # --- after the registration window ------------------------------------------------------------

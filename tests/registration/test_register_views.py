@@ -1,6 +1,7 @@
 """/register/ and /register/done/: the form, its bad inputs, the done page, bots and CSRF."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -348,6 +349,44 @@ def test_register_duplicate_email_done_page_reads_like_new_email(
     assert page_without_csrf(duplicate_page) == page_without_csrf(new_email_page).replace(
         "li.wei@example.org", "LI.WEI@example.org"
     )
+
+
+def test_register_at_a_full_conference_reads_the_same_for_a_registered_email(
+    conference, morning, form_data, django_capture_on_commit_callbacks
+):
+    """No enumeration when the conference is full: both see "fully booked" (a newcomer must
+    not read that they got in); the owner of the registered email gets their link by email."""
+    Client().post("/register/", form_data([morning]))
+    conference.capacity = 1
+    conference.save()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = Client().post("/register/", form_data([morning], email="LI.WEI@example.org"))
+        unknown = Client().post("/register/", form_data([morning], email="li.wei@example.com"))
+
+    assert (registered.status_code, unknown.status_code) == (200, 200)
+    assert page_without_csrf(registered) == page_without_csrf(unknown).replace(
+        "li.wei@example.com", "LI.WEI@example.org"
+    )
+    assert registered.context["form"].non_field_errors() == [
+        f"{conference.name} is fully booked: no more registrations are possible. If this email "
+        "address is already registered, your registration stands: we have emailed you its "
+        "private link."
+    ]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["li.wei@example.org"], f"You are already registered for {conference.name}")
+    ]
+    assert Registration.objects.count() == 1
+
+
+def test_done_page_copy_is_not_kept_in_the_session(client, conference, morning, form_data):
+    """The session holds only an id: erasing the registration reaches the copy itself."""
+    client.post("/register/", form_data([morning]))
+
+    assert "Li Wei" in client.get("/register/done/").content.decode()
+    session = json.dumps(dict(client.session.items()), ensure_ascii=False).lower()
+    assert ("li wei" in session, "li.wei@" in session) == (False, False)
 
 
 @pytest.mark.parametrize(

@@ -124,10 +124,45 @@ def test_register_beyond_conference_capacity_raises_full(conference, morning, fi
     with pytest.raises(services.ConferenceFull) as excinfo:
         register(conference, [morning])
 
-    assert excinfo.value.message == (
-        f"{conference.name} is fully booked: no more registrations are possible."
-    )
+    assert excinfo.value.message == FULL.format(conference=conference.name)
     assert Registration.objects.count() == 3
+
+
+FULL = (
+    "{conference} is fully booked: no more registrations are possible. If this email address "
+    "is already registered, your registration stands: we have emailed you its private link."
+)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["filler-0@example.org", "FILLER-0@example.org", "newcomer@example.org"],
+    ids=["registered", "registered-other-case", "unknown"],
+)
+def test_register_at_a_full_conference_says_full_whether_or_not_registered(
+    conference, morning, fill, register, django_capture_on_commit_callbacks, email
+):
+    """No enumeration: the same answer, and an outbox row either way (a stand-in for an
+    unknown address); only the owner of a registered address gets an email."""
+    conference.capacity = 1
+    conference.save()
+    fill(morning, 1)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(services.ConferenceFull) as excinfo,
+    ):
+        register(conference, [morning], email=email)
+
+    assert excinfo.value.message == FULL.format(conference=conference.name)
+    assert len(callbacks) == 1  # one outbox row committed, registered or not
+    assert Registration.objects.count() == 1
+    registered = email.lower() == "filler-0@example.org"
+    assert [(m.to, m.subject) for m in mail.outbox] == (
+        [(["filler-0@example.org"], f"You are already registered for {conference.name}")]
+        if registered
+        else []
+    )
 
 
 def test_register_after_a_cancellation_fits_conference_capacity(

@@ -11,6 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.core import mail, serializers
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
@@ -266,6 +267,69 @@ def test_delete_leaves_no_personal_data_in_sessions(client, conference, afternoo
 
     sessions = [json.dumps(s.get_decoded(), ensure_ascii=False) for s in Session.objects.all()]
     assert [s for s in sessions if "hannah" in s.lower()] == []
+
+
+# --- the done page's copy of name and email ------------------------------------------------
+
+SESSION_ENGINES = [
+    "django.contrib.sessions.backends.cache",  # production (Redis)
+    "django.contrib.sessions.backends.db",  # without Redis
+]
+
+
+def register_in_a_browser(afternoon, name: str, email: str) -> Client:
+    """A browser that registered ``name`` and still shows the done page."""
+    browser = Client()
+    browser.post(
+        "/register/",
+        {
+            "full_name": name,
+            "email": email,
+            "organization": "Org",
+            "job_title": "Dev",
+            "language": "en",
+            "forums": [afternoon.pk],
+            "consent": "on",
+        },
+    )
+    assert main_text(browser.get("/register/done/")).startswith(f"Thank you, {name}!")
+    return browser
+
+
+def shows_done_page(browser: Client) -> bool:
+    response = browser.get("/register/done/")
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize("engine", SESSION_ENGINES, ids=["cache-sessions", "db-sessions"])
+def test_delete_erases_the_done_page_copy_in_every_browser(
+    settings, client, conference, afternoon, engine
+):
+    """The registrant's browser still shows the done page; the attendee deletes from
+    another device: the copy of name and email goes too."""
+    settings.SESSION_ENGINE = engine
+    registrant = register_in_a_browser(afternoon, "Hannah Session", "hannah.session@example.org")
+    other_person = register_in_a_browser(afternoon, "Otto Other", "otto@example.org")
+    registration = Registration.objects.get(email="hannah.session@example.org")
+
+    client.post(f"/r/{registration.manage_token}/delete/")
+
+    response = registrant.get("/register/done/")
+    assert (response.status_code, response["Location"]) == (302, "/register/")
+    assert shows_done_page(other_person) is True
+
+
+@pytest.mark.parametrize("engine", SESSION_ENGINES, ids=["cache-sessions", "db-sessions"])
+def test_anonymize_erases_the_done_page_copies(settings, conference, afternoon, engine):
+    settings.SESSION_ENGINE = engine
+    browsers = [
+        register_in_a_browser(afternoon, "Hannah Session", "hannah.session@example.org"),
+        register_in_a_browser(afternoon, "Otto Other", "OTTO@example.org"),
+    ]
+
+    anonymize("--conference", conference.slug, "--force")
+
+    assert [shows_done_page(browser) for browser in browsers] == [False, False]
 
 
 # --- manage.py anonymize ----------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Secret manage links: never logged, never sent as a Referer, re-issued by the attendee
-("send me a new link", same reply whether or not the email is registered) or by an
-organizer, old links dead afterwards, unknown ones a plain 404, compared in constant time."""
+"""Secret links: derived from SECRET_KEY and a nonce, never stored (the database keeps a hash);
+never logged, never sent as a Referer; "lost your link?" sends the same link again (same reply
+and same work whether or not the email is registered); replaced only by the attendee ("this
+link leaked") or an organizer, old links dead afterwards; unknown ones a plain 404."""
 
-import hmac
+import hashlib
 import logging
 import re
 import secrets
@@ -10,14 +11,16 @@ from urllib.parse import urlparse
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.core import mail
+from django.core import mail, serializers
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from post_office.models import Email
 
 from gotc import settings as production_settings
 from registration import queries, services
 from registration.enums import RegistrationStatus
-from registration.models import Registration
+from registration.models import PendingEmail, Registration
 from tests.pages import main_text, parse
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,18 @@ def test_token_is_redacted_from_a_server_request_line(people, production_log):
     )
 
 
+def test_calendar_token_is_redacted_from_a_server_request_line(people, production_log):
+    token = people.li.calendar_token
+
+    logging.getLogger("django.server").info(
+        '"%s" %s %s', f"GET /zh-hans/calendar/{token}.ics HTTP/1.1", "200", "512"
+    )
+
+    assert production_log.getvalue() == (
+        'django.server INFO "GET /zh-hans/calendar/[redacted].ics HTTP/1.1" 200 512\n'
+    )
+
+
 def test_production_logging_sends_request_loggers_through_the_redaction_filter():
     logging_config = production_settings.LOGGING
     assert logging_config["filters"]["redact_secrets"] == {"()": "gotc.logging.RedactSecrets"}
@@ -88,7 +103,7 @@ PRIVATE_PATHS = [
     "still-coming/",
     "delete/",
     "my-data.json",
-    "calendar.ics",
+    "calendar.ics",  # the old calendar address: a redirect to the calendar link
 ]
 
 
@@ -103,11 +118,16 @@ NO_PATH_ACROSS_SITES = {
 }
 
 
-@pytest.mark.parametrize("suffix", PRIVATE_PATHS, ids=lambda s: s or "manage")
+@pytest.mark.parametrize("suffix", [*PRIVATE_PATHS, None], ids=lambda s: s or "manage")
 def test_private_pages_are_never_cached_nor_sent_as_referrer(client, people, suffix):
-    response = client.get(f"/r/{people.li.manage_token}/{suffix}")
+    if suffix is None:
+        path = f"/calendar/{people.li.calendar_token}.ics"
+    else:
+        path = f"/r/{people.li.manage_token}/{suffix}"
 
-    assert response.status_code == 200
+    response = client.get(path)
+
+    assert response.status_code == (302 if suffix == "calendar.ics" else 200)
     assert response["Referrer-Policy"] in NO_PATH_ACROSS_SITES
     assert "no-store" in response["Cache-Control"].split(", ")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
@@ -156,7 +176,7 @@ def test_every_other_page_keeps_the_referrer_on_this_site(client, conference):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-# --- "send me a new link" -------------------------------------------------------------------
+# --- "lost your link?": the same link again ----------------------------------------------------
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -175,48 +195,73 @@ def test_new_link_reply_is_the_same_for_registered_and_unknown_email(
     assert (registered.status_code, unknown.status_code) == (200, 200)
     assert without_csrf(registered) == without_csrf(unknown)
     assert main_text(registered) == (
-        "Lost your link? If this email address is registered, we have just sent it a new "
-        "private link. The old link no longer works."
+        "Lost your link? If this email address is registered, we have just sent it its "
+        "private link again."
     )
     assert [message.to for message in mail.outbox] == [["li.wei@example.org"]]
 
 
-def test_new_link_kills_the_old_link_and_mails_a_working_one(
+def test_new_link_sends_the_same_link_again_and_replaces_nothing(
     client, people, django_capture_on_commit_callbacks
 ):
-    old = f"/r/{people.li.manage_token}/"
+    """A stranger who types someone's address must not be able to break their link."""
+    link = f"/r/{people.li.manage_token}/"
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/register/new-link/", {"email": "  LI.WEI@example.ORG "})
+        for _ in range(3):
+            client.post("/register/new-link/", {"email": "  LI.WEI@example.ORG "})
 
-    (new,) = links_in_mail("li.wei@example.org")
-    assert new != old
-    assert client.get(old).status_code == 404
-    response = client.get(new)
+    assert [message.to for message in mail.outbox] == [["li.wei@example.org"]] * 3
+    assert links_in_mail("li.wei@example.org") == {link}
+    response = client.get(link)
     assert response.status_code == 200
     assert response.context["registration"] == people.li
 
 
-def test_new_link_for_a_cancelled_registration_sends_nothing(client, people):
+def statements(queries: list[dict]) -> list[str]:
+    """The SQL a request ran, with every value (and savepoint name) blanked out."""
+    values = re.compile(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b|\bNULL\b")
+    return [values.sub("?", query["sql"]) for query in queries]
+
+
+def test_new_link_does_the_same_work_for_registered_and_unknown_email(client, people, settings):
+    """The same statements, in the same order, whether or not the address is registered:
+    nothing to time. (Production delivers through the worker; with EMAIL_DELIVERY=immediate,
+    a development setting, the email is also rendered and sent in the request.)"""
+    settings.EMAIL_DELIVERY = "worker"
+    client.get("/register/new-link/")  # sessions, CSRF cookie: the same for both from here
+
+    with CaptureQueriesContext(connection) as registered:
+        client.post("/register/new-link/", {"email": "li.wei@example.org"})
+    with CaptureQueriesContext(connection) as unknown:
+        client.post("/register/new-link/", {"email": "nobody@example.org"})
+
+    assert statements(registered.captured_queries) == statements(unknown.captured_queries)
+    assert len(registered.captured_queries) > 0
+
+
+def test_new_link_for_a_cancelled_registration_sends_nothing(
+    client, people, django_capture_on_commit_callbacks
+):
     services.cancel_registration(registration=people.zoe)
     token = Registration.objects.get(pk=people.zoe.pk).manage_token
     emails_before = Email.objects.count()
 
-    response = client.post("/register/new-link/", {"email": "zoe@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/new-link/", {"email": "zoe@example.org"})
 
     assert response.status_code == 200
     assert Registration.objects.get(pk=people.zoe.pk).manage_token == token
     assert Email.objects.count() == emails_before
+    assert PendingEmail.objects.filter(registration=None).count() == 0  # dropped, unsent
 
 
-def test_new_link_leaves_other_attendees_links_alone(client, people):
-    others = {people.zhang.pk: people.zhang.manage_token, people.zoe.pk: people.zoe.manage_token}
+def test_new_link_leaves_every_link_alone(client, people):
+    hashes = dict(Registration.objects.values_list("pk", "manage_token_hash"))
 
     client.post("/register/new-link/", {"email": "li.wei@example.org"})
 
-    assert (
-        dict(Registration.objects.filter(pk__in=others).values_list("pk", "manage_token")) == others
-    )
+    assert dict(Registration.objects.values_list("pk", "manage_token_hash")) == hashes
 
 
 def test_new_link_with_invalid_email_shows_the_form_again(client, people):
@@ -286,11 +331,15 @@ def test_unknown_token_gets_the_ordinary_404_page(client, people):
 
 
 def test_tokens_are_long_random_and_unique(people):
-    tokens = [people.li.manage_token, people.zhang.manage_token, people.zoe.manage_token]
+    tokens = [
+        token
+        for r in (people.li, people.zhang, people.zoe)
+        for token in (r.manage_token, r.calendar_token)
+    ]
 
-    assert len(set(tokens)) == 3
+    assert len(set(tokens)) == 6
     for token in tokens:
-        assert re.fullmatch(r"[A-Za-z0-9_\-]{43}", token)  # 32 random bytes: 256 bits
+        assert re.fullmatch(r"[A-Za-z0-9_\-]{43}", token)  # HMAC-SHA256: 256 bits
 
 
 def test_registration_for_token_accepts_the_exact_token(people):
@@ -312,29 +361,128 @@ def test_registration_for_token_rejects_near_misses(people, spoil):
     assert queries.registration_for_token(spoil(people.li.manage_token)) is None
 
 
-@pytest.mark.parametrize("token", ["", "x" * 65, "A" * 200], ids=["empty", "65", "200"])
+@pytest.mark.parametrize(
+    "token",
+    ["", "x" * 65, "A" * 200, "日历" * 10, "a/b", "a b", "\x00"],
+    ids=["empty", "65", "200", "unicode", "slash", "space", "nul"],
+)
 def test_registration_for_token_rejects_impossible_tokens_without_a_query(
     people, django_assert_num_queries, token
 ):
     with django_assert_num_queries(0):
         assert queries.registration_for_token(token) is None
+        assert queries.registration_for_calendar_token(token) is None
 
 
-def test_registration_for_token_compares_in_constant_time(people, monkeypatch):
-    """The match is confirmed with hmac.compare_digest, not ==."""
-    calls = []
-    real = hmac.compare_digest
+def test_registration_for_token_looks_up_the_hash_never_the_token(people):
+    """The database is asked for SHA-256(token): an indexed equality on the hash of a
+    256-bit secret, whose timing tells nothing about the token."""
+    token = people.li.manage_token
 
-    def spy(a, b):
-        calls.append((a, b))
-        return real(a, b)
-
-    monkeypatch.setattr(hmac, "compare_digest", spy)
-
-    found = queries.registration_for_token(people.li.manage_token)
+    with CaptureQueriesContext(connection) as context:
+        found = queries.registration_for_token(token)
 
     assert found == people.li
-    assert calls == [(people.li.manage_token, people.li.manage_token)]
+    (query,) = context.captured_queries
+    assert token not in query["sql"]
+    assert hashlib.sha256(token.encode()).hexdigest() in query["sql"]
+
+
+# --- what the database keeps ------------------------------------------------------------------
+
+
+def test_the_database_holds_no_working_link(client, people):
+    """A dump of every registration (what a backup, SQL access or the admin sees) holds no
+    token; the site derives the same ones from SECRET_KEY."""
+    dump = serializers.serialize("json", Registration.objects.all())
+
+    for registration in (people.li, people.zhang, people.zoe):
+        for token in (registration.manage_token, registration.calendar_token):
+            assert token not in dump
+        assert (
+            registration.manage_token_hash
+            == hashlib.sha256(registration.manage_token.encode()).hexdigest()
+        )
+    assert "manage_token" not in {f.name for f in Registration._meta.concrete_fields}
+
+
+def test_a_link_is_derived_again_the_same(people):
+    again = Registration.objects.get(pk=people.li.pk)
+
+    assert (again.manage_token, again.calendar_token) == (
+        people.li.manage_token,
+        people.li.calendar_token,
+    )
+
+
+def test_tokens_depend_on_the_secret_key(people, settings):
+    token = people.li.manage_token
+
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+
+    assert Registration.objects.get(pk=people.li.pk).manage_token != token
+
+
+def test_after_a_secret_key_change_old_links_work_and_the_next_email_renews_them(
+    client, people, settings, django_capture_on_commit_callbacks
+):
+    old = f"/r/{people.li.manage_token}/"
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert client.get(old).status_code == 200  # the hash of the emailed token is stored
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend_confirmation(registration=Registration.objects.get(pk=people.li.pk))
+
+    (new,) = links_in_mail("li.wei@example.org")
+    assert new != old
+    assert client.get(new).status_code == 200
+    assert client.get(old).status_code == 404
+
+
+@pytest.fixture
+def legacy_li(people) -> str:
+    """Li's link as stored before links were derived: a random token, its hash, no nonce.
+    Returns the token (what her old email holds)."""
+    token = secrets.token_urlsafe(32)
+    Registration.objects.filter(pk=people.li.pk).update(
+        manage_nonce="", manage_token_hash=hashlib.sha256(token.encode()).hexdigest()
+    )
+    return token
+
+
+def test_a_link_from_before_derived_tokens_keeps_working(client, legacy_li):
+    response = client.get(f"/r/{legacy_li}/")
+
+    assert response.status_code == 200
+    assert response.context["registration"].manage_token is None
+
+
+def test_a_link_from_before_derived_tokens_is_renewed_once_by_lost_your_link(
+    client, people, legacy_li, django_capture_on_commit_callbacks
+):
+    """Its token cannot be derived, so it cannot be sent again: the first email issues a new
+    link (the old one dies), and later ones send that same link."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/new-link/", {"email": "li.wei@example.org"})
+        client.post("/register/new-link/", {"email": "li.wei@example.org"})
+
+    (new,) = links_in_mail("li.wei@example.org")
+    assert len(mail.outbox) == 2
+    assert client.get(f"/r/{legacy_li}/").status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_a_change_made_under_a_link_from_before_continues_under_the_new_link(
+    client, people, afternoon, legacy_li, django_capture_on_commit_callbacks
+):
+    """Changing forums emails the attendee, which renews the old link: the page follows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/r/{legacy_li}/", {"forums": [afternoon.pk]})
+
+    (new,) = links_in_mail("li.wei@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == new
+    assert client.get(new).status_code == 200
 
 
 def test_revoked_registration_keeps_status_and_picks(people):

@@ -9,7 +9,7 @@ from agenda.enums import ForumKind, TalkKind
 from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
 from registration.enums import PickStatus
 from registration.models import ForumPick, Registration
-from registration.tickets import new_manage_token, new_ticket_code
+from registration.tickets import new_ticket_code
 
 KINDS = [ForumKind.TOPIC, ForumKind.FEATURED, ForumKind.THEMATIC, ForumKind.FLASH]
 
@@ -154,7 +154,6 @@ class Command(BaseCommand):
                             job_title="Engineer",
                             consent_at=now,
                             ticket_code=next(codes),
-                            manage_token=new_manage_token(),
                         )
                         for i in range(min(batch, total - offset))
                     ]

@@ -629,7 +629,7 @@ def test_csv_export_forum_columns_stay_right_when_seat_combinations_overflow_the
 
 def waiting_badges(client, registration) -> list[str]:
     """The waiting-list badges in the "Your forums" list of the attendee's own page."""
-    page = parse(client.get(registration.get_absolute_url()))
+    page = parse(client.get(f"/r/{registration.manage_token}/"))
     picks = page.find(".//section[@aria-labelledby='picks-heading']")
     return [text(badge) for badge in with_class(picks, "span", "text-bg-warning")]
 
