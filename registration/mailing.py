@@ -6,6 +6,8 @@
    django-post-office's mail queue right after commit and sends it. With "worker" (production)
    the mail worker renders and sends; it also picks up whatever a crashed process left.
 3. Failed sends stay queued; `manage.py mail_worker` retries them (POST_OFFICE MAX_RETRIES).
+   Sending, by the worker or right after commit, sends each email exactly once however many
+   processes send (``registration.delivery``).
 4. Once sent, the copy kept in the mail queue loses its secret links (``forget_sent_links``):
    the attendee's inbox is the only place a working link lives (Registration, "Secret
    links"). The copy keeps the ticket code, by which erasure finds it.
@@ -20,9 +22,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from post_office.connections import connections
 from post_office.models import PRIORITY, STATUS, Email
 
+from registration import delivery
 from registration.models import PendingEmail
 from registration.tickets import CALENDAR_LINK, MANAGE_LINK, qr_png_data_uri
 
@@ -151,28 +153,15 @@ def flush(
 
 
 def deliver(email_ids: list[int]) -> int:
-    """Try to send queued emails now. A failure leaves them queued for the worker's retry and
-    never raises: the attendee's data is already saved. Returns how many were sent."""
-    sent = 0
-    retry_at = timezone.now() + settings.POST_OFFICE.get("RETRY_INTERVAL", timedelta(minutes=5))
-    for email in Email.objects.filter(
-        pk__in=email_ids, status__in=[STATUS.queued, STATUS.requeued]
-    ):
-        try:
-            email.dispatch(commit=False)
-        except Exception:
-            # Any backend failure: drop the broken connection (or every later send in this
-            # thread reuses it) and leave the email to the worker's retry.
-            connections.close()
-            logger.warning("Email %s could not be sent now; the worker will retry.", email.pk)
-            Email.objects.filter(pk=email.pk).update(
-                status=STATUS.requeued,
-                scheduled_time=retry_at,
-                number_of_retries=(email.number_of_retries or 0) + 1,
-            )
-        else:
-            Email.objects.filter(pk=email.pk).update(status=STATUS.sent)
-            sent += 1
+    """Try to send queued emails now, each exactly once (``registration.delivery``: a worker
+    running at the same time skips the one being sent). A failure leaves an email requeued for
+    the worker's retry and never raises: the attendee's data is already saved. Returns how many
+    were sent."""
+    try:
+        sent = delivery.send_due(only_ids=email_ids).sent
+    except Exception:
+        logger.warning("Emails could not be sent now; the worker will retry.", exc_info=True)
+        return 0
     try:
         forget_sent_links(email_ids)
     except Exception:
