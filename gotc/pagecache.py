@@ -109,6 +109,10 @@ def _bump_now(name: str) -> None:
         _memo = None
         logger.warning("Could not invalidate what depends on version %s", name, exc_info=True)
         return
+    if not version:  # gotc.cache answers 0 when Redis is unreachable (it logs that once)
+        _memo = None
+        logger.warning("Could not invalidate what depends on version %s: cache unreachable", name)
+        return
     # This process knows the new version without reading it back: during a burst of changes
     # (one per request) cache hits still need no round trip.
     memo = _memo

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # Cached program pages are answered here, before sessions and the database.
     "gotc.pagecache.PageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A view's database connection error: the honest 503 page (gotc.database).
+    "gotc.database.DatabaseDown",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,30 +161,37 @@ REDIS_URL = env("REDIS_URL", "")
 SILENCED_SYSTEM_CHECKS = []
 if REDIS_URL:
     # django-redis keeps one client per connection pool (Django's own RedisCache builds a
-    # new one for every call).
+    # new one for every call). gotc.cache adds what it lacks: Redis is an accelerator, so an
+    # unreachable Redis is a cache miss, and after a failure it is skipped for
+    # REDIS_BREAKER_SECONDS instead of costing a timeout on every call.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "gotc.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "gotc"),
             "OPTIONS": {
-                # Unset: wait as long as the operating system does.
+                # Short: Redis answers in well under a millisecond when it is well; a frozen
+                # one must not hold a worker (every sync worker would queue behind it).
                 "SOCKET_CONNECT_TIMEOUT": env(
-                    "REDIS_CONNECT_TIMEOUT", None, number(float, 0.001, 60)
+                    "REDIS_CONNECT_TIMEOUT", 0.25, number(float, 0.001, 60)
                 ),
-                "SOCKET_TIMEOUT": env("REDIS_SOCKET_TIMEOUT", None, number(float, 0.001, 60)),
+                "SOCKET_TIMEOUT": env("REDIS_SOCKET_TIMEOUT", 0.25, number(float, 0.001, 60)),
             },
         }
     }
+    REDIS_BREAKER_SECONDS = env("REDIS_BREAKER_SECONDS", 5.0, number(float, 0, 3600))
+    # django-ratelimit knows supported backends by class path; ours is django-redis's, subclassed.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 else:
     # One process only (make run): the local-memory cache is shared by nothing else.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001", "axes.W001"]
-# Sessions (staff logins, the "done" page) live in Redis when there is one: no database write
-# per registration; without Redis, in the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+# Sessions (staff logins only: the done page is a signed cookie) live in the database, never
+# in the cache alone: a Redis outage then neither logs staff out nor turns a page into a 500.
+# Not "cached_db": a logout while Redis is unreachable deletes the database row but leaves the
+# cached copy, which would log the session back in once Redis returns. The cost is one
+# primary-key read per staff request, which attendees never pay.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Cached pages and remembered reads (gotc.pagecache): each process re-reads the shared version
 # numbers at most this often, so a cache hit needs no round trip to Redis. A change shows on
 # other processes and hosts within this time, at once on the process that made it.
@@ -206,6 +215,9 @@ AUTHENTICATION_BACKENDS = [
 # and hosts. Rates are "<count>/<s|m|h|d>"; benchmarks raise them through the environment.
 RATELIMIT_ENABLE = env("RATELIMIT_ENABLE", True, boolean)
 RATELIMIT_VIEW = "gotc.views.rate_limited"
+# Redis unreachable (gotc.cache logs it): nobody is counted, so let everybody through rather
+# than block everybody. django-axes fails open the same way (the cache's incr answers 0).
+RATELIMIT_FAIL_OPEN = True
 # The client address (rate limits, lockouts, logs) is decided in one place,
 # gotc.clientaddress: a forwarding header counts only from these proxies' addresses.
 TRUSTED_PROXIES = env("TRUSTED_PROXIES", (), networks)

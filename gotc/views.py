@@ -1,5 +1,8 @@
 """Views that need more than one app: the home page, health check and error pages."""
 
+import contextlib
+
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +13,8 @@ from agenda.caching import PROGRAM
 from agenda.queries import forums_in_order
 from agenda.views import build_days, get_conference
 from gotc import pagecache
+from gotc.cache import cache_status
+from gotc.database import current_error_is_database_down, database_down_response
 from registration.caching import SEATS
 from registration.queries import with_seat_counts
 
@@ -39,14 +44,30 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitoring: each dependency's state. 503 only when the database
+    is down (this instance cannot serve); 200 "degraded" when only the cache is (pages are
+    slower, rate limits not counted, nothing fails). The cache check is bounded by the short
+    Redis timeouts and answers at once while the breaker is open (gotc.cache)."""
+    checks = {"database": _database_status(), "cache": cache_status(cache)}
+    if checks["database"] != "ok":
+        status, code = "error", 503
+    elif checks["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **checks}, status=code)
+
+
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        with contextlib.suppress(Exception):  # already dead
+            connection.close()  # a broken connection is not reused by the next check
+        return "down"
+    return "ok"
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -55,7 +76,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database: the error may be the database itself.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    if current_error_is_database_down():  # raised in a middleware, before any view
+        return database_down_response(request)
+    # A failed POST may or may not have been saved: the page does not claim either.
+    context = {"posted": request.method == "POST"}
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:

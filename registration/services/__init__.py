@@ -7,7 +7,7 @@ module per job:
 - ``reconfirmation``: "still coming?";
 - ``contact``: resend the ticket, send the private link again, replace it;
 - ``privacy``: erase a registration, anonymize a conference;
-- ``done_pages``: the done page's copy of what a visitor typed, which erasure reaches;
+- ``done_pages``: the done page's copy of what a visitor typed, in a signed cookie;
 - ``rules``: the checks that need no lock; ``locking``: the one way rows are locked;
 - ``errors``: every way a rule says no.
 
@@ -16,7 +16,7 @@ Reads live in ``registration.queries``.
 """
 
 from registration.services.contact import resend_confirmation, revoke_manage_link, send_link_again
-from registration.services.done_pages import done_page, forget_done_pages, keep_done_page
+from registration.services.done_pages import done_page, forget_done_page, keep_done_page
 from registration.services.door import CheckIn, check_in, find_ticket, undo_check_in
 from registration.services.errors import (
     AlreadyCheckedIn,
@@ -64,7 +64,7 @@ __all__ = [
     "done_page",
     "erase_registration",
     "find_ticket",
-    "forget_done_pages",
+    "forget_done_page",
     "keep_done_page",
     "leave_waiting_list",
     "promote_waiting",

@@ -1,55 +1,66 @@
-"""The done page's copy of what a visitor typed (name, email, picks), kept for an hour.
+"""The done page's copy of what a visitor typed (name, email, picks), kept for an hour in a
+signed cookie in the visitor's browser.
 
-Erasing a registration must reach that copy in every browser that holds it, not only in the
-one that asks for the erasure. So the copy is not in the session: it lives in the cache under
-a random id (the session holds only the id), and each copy is noted under a keyed digest of
-its email; erasure deletes every copy noted for the email (two cache round trips for any
-number of registrations)."""
+The server keeps no copy: nothing after a committed registration depends on the cache or a
+session (a Redis outage cannot turn it into an error page), and erasing a registration leaves
+no server-side copy to reach. The cookie is signed (it cannot be forged to show another
+person's data), HttpOnly, sent only to the done page, and holds forum ids, not titles, so it
+stays small. It holds no ticket code: the done page reads the same whether the email was new
+or already registered (no enumeration)."""
 
-import secrets
-from collections.abc import Iterable
-
-from django.core.cache import cache
-from django.utils.crypto import salted_hmac
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
 
 DONE_PAGE_SECONDS = 60 * 60
-# More copies than this for one email within an hour are not a person registering.
-MAX_NOTED = 20
+DONE_COOKIE = "gotc_done"
+SALT = "gotc.done-page"
 
 
-def keep_done_page(*, email: str, summary: dict) -> str:
-    """Keep ``summary`` (what the done page shows about ``email``) for an hour; returns the
-    id the visitor's session keeps."""
-    done_id = secrets.token_urlsafe(16)
-    key = _email_key(email)
-    noted = [k for k in cache.get(key, []) if k != done_id][-(MAX_NOTED - 1) :]
-    cache.set_many({_summary_key(done_id): summary, key: [*noted, done_id]}, DONE_PAGE_SECONDS)
-    return done_id
+def keep_done_page(response: HttpResponse, *, summary: dict) -> None:
+    """Give the browser ``summary`` (email, name, picks of {"forum": id, "seated": bool})
+    for an hour, readable only by the done page of the current language."""
+    compact = {
+        "e": summary["email"],
+        "n": summary["name"],
+        "p": [[pick["forum"], int(pick["seated"])] for pick in summary["picks"]],
+    }
+    # signing.dumps: URL-safe, timestamped (max_age is checked on reading, not only by the
+    # browser) and compressed.
+    response.set_cookie(
+        DONE_COOKIE,
+        signing.dumps(compact, salt=SALT, compress=True),
+        max_age=DONE_PAGE_SECONDS,
+        path=reverse("registration:done"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
-def done_page(done_id: str | None) -> dict | None:
-    """The summary kept under ``done_id``, or None (expired, erased, or never kept)."""
-    if not isinstance(done_id, str) or not done_id:
-        return None  # nothing kept, or a session from before copies left it
-    return cache.get(_summary_key(done_id))
+def done_page(request: HttpRequest) -> dict | None:
+    """The summary this browser was given, or None (none, expired, or tampered with)."""
+    value = request.COOKIES.get(DONE_COOKIE)
+    if not value:
+        return None
+    try:
+        compact = signing.loads(value, salt=SALT, max_age=DONE_PAGE_SECONDS)
+        return {
+            "email": compact["e"],
+            "name": compact["n"],
+            "picks": [
+                {"forum": int(forum), "seated": bool(seated)} for forum, seated in compact["p"]
+            ],
+        }
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
-def forget_done_pages(*, emails: Iterable[str]) -> int:
-    """Delete every done-page copy naming one of ``emails``. Returns how many were noted."""
-    keys = [_email_key(email) for email in set(emails)]
-    if not keys:
-        return 0
-    noted = cache.get_many(keys)
-    ids = [done_id for done_ids in noted.values() for done_id in done_ids]
-    cache.delete_many([*(_summary_key(done_id) for done_id in ids), *noted])
-    return len(ids)
-
-
-def _summary_key(done_id: str) -> str:
-    return f"gotc.done-page:{done_id}"
-
-
-def _email_key(email: str) -> str:
-    # Keyed, so the cache holds no plain digest of an address that anyone could recompute.
-    digest = salted_hmac("gotc.done-pages", email.strip().lower(), algorithm="sha256")
-    return f"gotc.done-pages:{digest.hexdigest()}"
+def forget_done_page(response: HttpResponse) -> None:
+    """Drop this browser's copy (after the attendee erased their registration here; copies
+    in other browsers expire within the hour)."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            response.delete_cookie(DONE_COOKIE, path=reverse("registration:done"))

@@ -2,7 +2,8 @@
 
 Erasing keeps the row (cancelled), its picks and check-in times, so counts stay right; what
 identifies the person goes: the personal fields, the emails sent to them, their name in the
-admin log, the done-page copies in sessions, and both secret links."""
+admin log, and both secret links. (The done page's copy is in the visitor's browser only,
+for an hour: the server keeps none to erase.)"""
 
 from datetime import datetime
 
@@ -14,7 +15,6 @@ from django.utils import timezone
 from agenda.models import Conference
 from registration.models import SECRET_LINKS, PendingEmail, Registration
 from registration.queries import emails_kept_for
-from registration.services.done_pages import forget_done_pages
 from registration.services.locking import lock, lock_one
 from registration.services.seats import cancel_registration
 
@@ -56,7 +56,6 @@ def anonymize_conference(*, conference: Conference) -> int:
 def _erase(registrations: list[Registration]) -> None:
     """Blank the personal fields (the caller saves) and forget what names these people."""
     emails = [emails_kept_for(registration) for registration in registrations]
-    forget_done_pages(emails=[registration.email for registration in registrations])
     for registration in registrations:
         registration.full_name = ERASED_NAME
         registration.email = f"erased-{registration.pk}@invalid"

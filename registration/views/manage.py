@@ -19,7 +19,6 @@ from registration.decorators import private_page, rate_limited
 from registration.forms import ChangePicksForm
 from registration.models import CALENDAR_LINK, Registration
 from registration.tickets import qr_svg
-from registration.views.register import DONE_SESSION_KEY
 
 
 def _manageable(token: str) -> Registration:
@@ -184,9 +183,10 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
     if request.method != "POST":
         return _page(request, "delete.html", registration, token)
-    services.erase_registration(registration=registration)  # with every done-page copy
-    request.session.pop(DONE_SESSION_KEY, None)
-    return render(request, "registration/deleted.html", {"conference": registration.conference})
+    services.erase_registration(registration=registration)
+    response = render(request, "registration/deleted.html", {"conference": registration.conference})
+    services.forget_done_page(response)  # the server keeps no copy; this browser's goes too
+    return response
 
 
 @require_POST

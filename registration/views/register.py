@@ -1,5 +1,10 @@
 """Registering: the form, the done page, the privacy notice, "lost your link?"."""
 
+import contextlib
+import logging
+
+from django.db import connection, transaction
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +17,9 @@ from registration.decorators import private_page, rate_limited
 from registration.enums import Language
 from registration.forms import NewLinkForm, RegistrationForm
 
-DONE_SESSION_KEY = "registration_done"
+logger = logging.getLogger(__name__)
+# What a dropped or restarting database raises (psycopg wraps both as these Django errors).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 @sensitive_post_parameters()
@@ -30,18 +37,78 @@ def register(request: HttpRequest) -> HttpResponse:
     outcome = None
     if not form.is_bot:  # a bot is silently dropped: it sees the page a person would
         try:
-            outcome = services.register(
-                conference=conference,
-                data=form.attendee_data(),
-                forums=form.cleaned_data["forums"],
-            )
+            outcome = _register_retrying_once(conference, form)
         except services.RegistrationClosed:
             return _closed(request, conference)
         except services.RegistrationError as exc:
             form.add_error(exc.field, exc.message)
             return _form_page(request, conference, form)
-    _remember_done(request, form, outcome)
-    return redirect("registration:done")
+    response = redirect("registration:done")
+    services.keep_done_page(response, summary=_done_summary(form, outcome))
+    return response
+
+
+def _register_retrying_once(
+    conference, form: RegistrationForm
+) -> services.RegistrationOutcome | None:
+    """services.register, tried a second time on a fresh connection when the database
+    connection dropped before the registration was committed.
+
+    The service is one transaction, run here inside an outer one so that this view knows
+    whether it committed: the first on-commit callback says so. Not committed (the error
+    came inside the transaction, or at COMMIT itself, where the outcome is unknown): retry
+    once. That cannot register twice: an email already registered creates nothing (the unique
+    index and the service's own check), its owner is emailed their link. Committed (a later
+    on-commit callback failed): never retried, the registration stands."""
+    committed = False
+    outcome = None
+
+    def mark_committed():
+        nonlocal committed
+        committed = True
+
+    def attempt():
+        nonlocal outcome
+        refusal = None
+        with transaction.atomic():
+            transaction.on_commit(mark_committed)  # first: runs before any that could fail
+            try:
+                outcome = services.register(
+                    conference=conference,
+                    data=form.attendee_data(),
+                    forums=form.cleaned_data["forums"],
+                )
+            except services.RegistrationError as error:
+                # Raised after the service's own transaction when the conference is full,
+                # with the owner's email queued in it: commit that, then refuse.
+                refusal = error
+        if refusal is not None:
+            raise refusal
+
+    try:
+        attempt()
+    except DATABASE_DOWN:
+        if committed:
+            logger.warning("Registration committed; an on-commit step failed", exc_info=True)
+            return outcome
+        if connection.in_atomic_block:
+            raise  # inside a caller's transaction, which the error has spoilt: not ours to retry
+        logger.warning("Database error while registering; retrying once", exc_info=True)
+        _drop_connection()
+        try:
+            attempt()
+        except DATABASE_DOWN:
+            if committed:
+                logger.warning("Registration committed; an on-commit step failed", exc_info=True)
+                return outcome
+            raise  # gotc.database: the honest 503 page ("not saved, safe to send again")
+    return outcome
+
+
+def _drop_connection() -> None:
+    """Close the broken connection: the next query opens a new one."""
+    with contextlib.suppress(*DATABASE_DOWN):  # already dead: Django has forgotten it
+        connection.close()
 
 
 def _default_language() -> str:
@@ -66,33 +133,25 @@ def _closed(request: HttpRequest, conference) -> HttpResponse:
     )
 
 
-def _remember_done(
-    request: HttpRequest, form: RegistrationForm, outcome: services.RegistrationOutcome | None
-) -> None:
-    """What the done page shows, kept for an hour (services.keep_done_page: out of the
-    session, where erasing the registration reaches it). It reads the same whether the email
-    was new or already registered (no enumeration): picks as placed, or as they would be
-    placed right now."""
+def _done_summary(form: RegistrationForm, outcome: services.RegistrationOutcome | None) -> dict:
+    """What the done page shows (services.keep_done_page: a signed cookie, no server copy).
+    It reads the same whether the email was new or already registered (no enumeration):
+    picks as placed, or as they would be placed right now."""
     forums = sorted(form.cleaned_data["forums"], key=lambda f: f.starts_at)
     if outcome is not None and outcome.created:
         seated = {forum.pk for forum in outcome.seated}
     else:
         seated = queries.forums_with_seats_left(forum.pk for forum in forums)
-    summary = {
+    return {
         "email": form.cleaned_data["email"],
         "name": form.cleaned_data["full_name"],
         "picks": [{"forum": forum.pk, "seated": forum.pk in seated} for forum in forums],
     }
-    request.session[DONE_SESSION_KEY] = services.keep_done_page(
-        email=summary["email"], summary=summary
-    )
-    if not request.user.is_authenticated:
-        request.session.set_expiry(60 * 60)
 
 
 @private_page
 def done(request: HttpRequest) -> HttpResponse:
-    summary = services.done_page(request.session.get(DONE_SESSION_KEY))
+    summary = services.done_page(request)
     if not summary:
         return redirect("registration:register")
     conference = get_conference(request)
