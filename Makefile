@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format install migrate demo worker check bench bench-export messages clean
+.PHONY: run test lint format install migrate demo worker check bench bench-export messages clean cluster chaos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,20 @@ bench: install
 
 bench-export: install
 	$(BIN)/python bench/export.py --rows $${ROWS:-100000}
+
+# A local production-shaped cluster on 127.0.0.1 (PostgreSQL primary + replica, Redis + replica
+# + Sentinels, nginx in front of three gunicorn, two mail workers, an SMTP sink), and the chaos
+# runs on it (figures go to docs/reliability.md). Need PostgreSQL's server binaries and
+# redis-server; nginx is installed from Debian when missing. Both stop everything they started.
+cluster: install
+	@command -v nginx >/dev/null || { S=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		$$S apt-get update -qq && $$S env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends nginx; }
+	$(BIN)/python bench/cluster.py start --seconds $${CLUSTER_SECONDS:-600}
+
+# CHAOS_QUICK=1: short bursts (about 5 minutes in all); CHAOS_ONLY=web-kill,pg-restart: some.
+chaos: install
+	@command -v nginx >/dev/null || { S=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		$$S apt-get update -qq && $$S env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends nginx; }
+	$(BIN)/python bench/chaos.py
