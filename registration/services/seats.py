@@ -291,9 +291,11 @@ def change_picks(
         registration = lock_one(REGISTRATIONS, registration.pk)
         if not registration.is_active:
             raise NotActive(_("This registration is cancelled."))
-        current = {pick.forum_id: pick for pick in registration.picks.live()}
         wanted = {forum.pk: forum for forum in forums}
-        locked = lock(FORUMS, set(current) | set(wanted))
+        picked = registration.picks.live().values_list("forum_id", flat=True)
+        locked = lock(FORUMS, set(picked) | set(wanted))
+        # Read the picks under the forum locks: a promotion may have seated one meanwhile.
+        current = {pick.forum_id: pick for pick in registration.picks.live()}
         dropped = [pick for forum_id, pick in current.items() if forum_id not in wanted]
         freed = _release(dropped, now)
         changes.removed = [locked[pick.forum_id] for pick in dropped]
@@ -329,8 +331,10 @@ def cancel_registration(
         registration = lock_one(REGISTRATIONS, registration.pk)
         if not registration.is_active:
             return []
+        locked = lock(FORUMS, registration.picks.live().values_list("forum_id", flat=True))
+        # Read the picks again under the forum locks: a promotion that committed while this
+        # waited for them may have seated one (it would otherwise be released unserved).
         live = list(registration.picks.live())
-        locked = lock(FORUMS, (pick.forum_id for pick in live))
         freed = _release(live, now)
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
