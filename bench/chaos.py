@@ -50,6 +50,7 @@ FAULTS = [
     "redis-freeze",
     "redis-failover",
     "pg-restart",
+    "replica-stop",
     "mail-kill",
     "slow-clients",
     "slow-clients-direct",
@@ -68,7 +69,7 @@ class Settings:
     freeze: float = 8.0
     slow_clients: int = 500
     slow_hold: float = 20.0
-    repoint: bool = True
+    repoint: bool = False
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
@@ -510,8 +511,8 @@ class Chaos:
 
     def fault_rolling_restart(self, outcome: Outcome) -> None:
         outcome.description = (
-            "no fault: the re-point procedure alone (web-1..3 restarted one at a time with "
-            "SIGTERM, then the mail workers), the same settings"
+            "no fault: a deploy (web-1..3 one at a time: out of nginx's upstream, SIGTERM, "
+            "started, back in; then the mail workers), the same settings"
         )
         started = time.monotonic()
         self.cluster.repoint()
@@ -561,6 +562,34 @@ class Chaos:
         started = time.monotonic()
         self.cluster.pg_primary.restart_fast()
         outcome.notes.append(f"PostgreSQL down for {time.monotonic() - started:.1f} s")
+
+    def fault_replica_stop(self, outcome: Outcome) -> None:
+        seconds = self.settings.freeze
+        outcome.description = (
+            f"pg_ctl stop -m fast of the PostgreSQL replica for {seconds:.0f} s, then start "
+            "(its lagging reads go to the primary)"
+        )
+        cluster = self.cluster
+        replica, primary = cluster.pg_replica, cluster.pg_primary
+        replica.pg_ctl("stop", "-m", "fast", "-w")
+        replica.child.popen.wait()
+        try:
+            if cluster.sync_replication:
+                # With no standby, synchronous commits wait: the orchestrator (Patroni's
+                # synchronous_mode, not strict) drops the synchronous standby after its check
+                # interval, and adds it back once it streams again.
+                time.sleep(1.0)
+                primary.set_synchronous(False)
+                outcome.notes.append(
+                    "synchronous replication turned off 1 s after the replica stopped, back "
+                    "on once it streamed again"
+                )
+            time.sleep(seconds)
+        finally:
+            replica.start()
+            if cluster.sync_replication:
+                wait_until(lambda: primary.streaming_standbys() > 0, 30, "the replica")
+                primary.set_synchronous(True)
 
     def prepare_mail_kill(self, outcome: Outcome) -> None:
         for child in self.cluster.mail:
@@ -621,7 +650,12 @@ class Chaos:
         cluster = self.cluster
         outcome.description = (
             "kill -9 of the PostgreSQL primary (all its processes); pg_ctl promote of the "
-            "replica; the app re-pointed (rolling restart with the new DATABASE_URL)"
+            "replica; "
+            + (
+                "the app re-pointed (rolling restart with the new DATABASE_URL)"
+                if self.settings.repoint
+                else "the app finds it by itself (multi-host DATABASE_URL)"
+            )
         )
         lag = cluster.pg_replica.query(
             "SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), "
@@ -630,14 +664,17 @@ class Chaos:
         )[0][0]
         cluster.pg_primary.child.kill9()
         killed = time.monotonic()
-        cluster.promote_replica()
+        cluster.promote_replica()  # async (no standby yet) until rebuild_replica
         outcome.notes.append(
             f"replica promoted {time.monotonic() - killed:.1f} s after the kill "
             f"(replay lag just before: {lag} bytes)"
         )
-        started = time.monotonic()
-        cluster.repoint(database_url=cluster.pg_primary.url)
-        outcome.notes.append(f"re-point (rolling restart) took {time.monotonic() - started:.1f} s")
+        if self.settings.repoint:
+            started = time.monotonic()
+            cluster.repoint(database_url=cluster.pg_primary.url)
+            outcome.notes.append(
+                f"re-point (rolling restart) took {time.monotonic() - started:.1f} s"
+            )
 
     def after_pg_promote(self, outcome: Outcome) -> None:
         started = time.monotonic()
@@ -804,10 +841,11 @@ def main() -> int:
         help="measure this commit of the app (git archive), not the working tree (CHAOS_REF)",
     )
     parser.add_argument(
-        "--no-repoint",
+        "--repoint",
         action="store_true",
-        default=os.environ.get("CHAOS_REPOINT", "1") == "0",
-        help="after a Redis failover, leave REDIS_URL alone (an app with a Sentinel client)",
+        default=os.environ.get("CHAOS_REPOINT", "0") == "1",
+        help="point the app at the primaries' own addresses and re-point it (rolling restart) "
+        "after each failover, instead of letting it follow by itself (CHAOS_REPOINT=1)",
     )
     args = parser.parse_args()
     faults = [f for f in args.only.split(",") if f] or FAULTS
@@ -815,10 +853,16 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown faults: {sorted(unknown)}; known: {FAULTS}")
     settings = Settings.make(args.quick)
-    settings.repoint = not args.no_repoint
+    settings.repoint = args.repoint
     exit_on_signals()
     run_id = f"c{int(time.time())}"
-    cluster = Cluster(seconds_limit=args.seconds, keep=args.keep, pointer=True, ref=args.ref)
+    cluster = Cluster(
+        seconds_limit=args.seconds,
+        keep=args.keep,
+        pointer=True,
+        ref=args.ref,
+        follow=not args.repoint,
+    )
     commit = cluster.commit
     rows = []
     try:

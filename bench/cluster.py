@@ -5,9 +5,12 @@
     nginx :58000 (deploy/nginx.conf: buffering, timeouts) --> 3 gunicorn :58001-58003
     2 mail workers (manage.py mail_worker) --> SMTP sink :58025 (records every message)
 
-The app runs with production settings (DEBUG=0, SECRET_KEY, SITE_URL=https://...) and points
-at the primaries directly: gotc has no Sentinel client or multi-host database setting, so a
-failover needs the app re-pointed (``Cluster.repoint``, a rolling restart; docs/reliability.md).
+The app runs with production settings (DEBUG=0, SECRET_KEY, SITE_URL=https://...) and follows
+failovers by itself: DATABASE_URL lists both PostgreSQL nodes (libpq picks the one accepting
+writes), DATABASE_REPLICA_URL lists them the other way round (prefer-standby: the lagging
+reads of gotc.replica), and the cache asks the Sentinels where the Redis primary is
+(REDIS_SENTINELS). ``follow=False`` points it at the primaries' own addresses instead; a
+failover then needs the app re-pointed (``Cluster.repoint``, a rolling restart).
 
 Usage:
     .venv/bin/python bench/cluster.py start [--seconds 600]   # foreground; Ctrl-C stops
@@ -373,6 +376,10 @@ class PgNode:
                 "log_min_messages=warning",
                 "-c",
                 "log_connections=off",
+                # A standby whose primary restarted reconnects within half a second (the
+                # default waits 5 s, and with synchronous replication commits wait that long).
+                "-c",
+                "wal_retrieve_retry_interval=500ms",
                 *(part for option in options for part in ("-c", option)),
             ],
             log=self.cluster.logs / f"{self.name}.log",
@@ -413,6 +420,18 @@ class PgNode:
 
     def promote(self) -> None:
         self.pg_ctl("promote", "-w")
+
+    def set_synchronous(self, on: bool) -> None:
+        """Commits wait for a standby to have them (``on``), or not. ``ALTER SYSTEM`` and a
+        reload: what Patroni's synchronous_mode does when a standby comes and goes."""
+        value = "*" if on else ""
+        self.query(f"ALTER SYSTEM SET synchronous_standby_names = '{value}'", dbname="postgres")
+        self.query("SELECT pg_reload_conf()", dbname="postgres")
+
+    def streaming_standbys(self) -> int:
+        return self.query(
+            "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'", dbname="postgres"
+        )[0][0]
 
     def in_recovery(self) -> bool:
         return bool(self.query("SELECT pg_is_in_recovery()")[0][0])
@@ -493,8 +512,18 @@ class Cluster:
         quiet: bool = False,
         stop_parent_at_limit: bool = True,
         ref: str | None = None,
+        follow: bool = True,
+        sync_replication: bool | None = None,
     ):
         self.ports = ports or Ports()
+        self.follow = follow
+        # Synchronous replication: a commit is acknowledged once the standby has it, so a
+        # promotion loses nothing that anyone was told was saved (CLUSTER_SYNC=0: async).
+        self.sync_replication = (
+            os.environ.get("CLUSTER_SYNC", "1") != "0"
+            if sync_replication is None
+            else sync_replication
+        )
         self.web_count = web
         self.web_workers = web_workers or int(os.environ.get("CLUSTER_WEB_WORKERS", "2"))
         self.mail_count = mail_workers
@@ -527,6 +556,7 @@ class Cluster:
         self.watchdog: subprocess.Popen | None = None
         self.db_url_override: str | None = None
         self.redis_url_override: str | None = None
+        self.drained: set[int] = set()  # web instances nginx sends nothing to
         self._stopped = False
 
     # -- helpers --
@@ -620,8 +650,7 @@ class Cluster:
                 "SECRET_KEY": "cluster-only-" + "k" * 50,
                 "SITE_URL": "https://gotc.cluster.invalid",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DATABASE_URL": self.db_url_override or self.pg_primary.url,
-                "REDIS_URL": self.redis_url_override or self.redis_primary.url,
+                **self._addresses(),
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(self.ports.smtp),
                 "EMAIL_USE_TLS": "0",
@@ -648,6 +677,29 @@ class Cluster:
             env[key] = value.format(**placeholders)
         env.update(overrides)
         return env
+
+    def _addresses(self) -> dict:
+        """Where the app finds PostgreSQL and Redis (see the module docstring)."""
+        if not self.follow:
+            return {
+                "DATABASE_URL": self.db_url_override or self.pg_primary.url,
+                "REDIS_URL": self.redis_url_override or self.redis_primary.url,
+            }
+        found = {"DATABASE_URL": self.pg_primary.url, "REDIS_URL": self.redis_primary.url}
+        if self.want_pg_replica:
+            hosts = [f"127.0.0.1:{port}" for port in self.ports.pg]
+            found["DATABASE_URL"] = f"postgres://postgres@{','.join(hosts)}/{DB_NAME}"
+            found["DATABASE_REPLICA_URL"] = (
+                f"postgres://postgres@{','.join(reversed(hosts))}/{DB_NAME}"
+            )
+            # A dead host refuses at once; a frozen one costs this per connection attempt.
+            found["DATABASE_CONNECT_TIMEOUT"] = "2"
+        if self.sentinel_count:
+            found["REDIS_URL"] = f"redis://{SENTINEL_MASTER}/0"
+            found["REDIS_SENTINELS"] = ",".join(
+                f"127.0.0.1:{port}" for port in self.ports.sentinels[: self.sentinel_count]
+            )
+        return found
 
     def manage(self, *args: str, timeout: float = 300) -> str:
         return run(
@@ -750,6 +802,8 @@ class Cluster:
             replica.basebackup(primary)
             replica.start()
             self.pg.append(replica)
+            if self.sync_replication:
+                primary.set_synchronous(True)
 
         self.log("Redis: primary, replica, sentinels")
         self.redis = [RedisNode(self, "redis-a", ports.redis[0])]
@@ -890,9 +944,16 @@ class Cluster:
         """deploy/nginx.conf's server block with the cluster's addresses, so that the cluster
         measures the proxy settings production uses. X-Forwarded-Proto is https: TLS is taken
         as terminated in front (the settings' secure cookies and redirect stay as deployed)."""
-        upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in self.ports.web)
         source = (self.app_dir / "deploy" / "nginx.conf").read_text()
         text = source
+        # The upstream server line's parameters (max_fails=0 ...) apply to every instance; a
+        # drained instance (``drain_web``) is marked down.
+        line = re.search(r"(?m)^[ \t]*server[ \t]+\S+([^;\n]*);", source)
+        params = line.group(1) if line else ""
+        upstreams = "".join(
+            f"    server 127.0.0.1:{port}{params}{' down' if index in self.drained else ''};\n"
+            for index, port in enumerate(self.ports.web)
+        )
 
         def upstream(match):
             # The upstream's server lines (comments kept) become the instances.
@@ -925,6 +986,22 @@ class Cluster:
             nobody = pwd.getpwnam("nobody")
             worker_user = f"nobody {grp.getgrgid(nobody.pw_gid).gr_name}"
             shutil.chown(temp, nobody.pw_uid, nobody.pw_gid)
+        self.nginx_worker_user = worker_user
+        config = self._write_nginx_config()
+        nginx = shutil.which("nginx")
+        run([nginx, "-t", "-q", "-p", str(prefix), "-c", str(config), "-e", "stderr"])
+        self.nginx = Child(
+            "nginx",
+            [nginx, "-p", str(prefix), "-c", str(config), "-e", str(self.logs / "nginx.log")],
+            log=self.logs / "nginx.log",
+        ).start()
+        self.record()
+        wait_until(lambda: port_in_use(self.ports.proxy), 15, "nginx")
+
+    def _write_nginx_config(self) -> Path:
+        prefix = self.dir / "nginx"
+        temp = prefix / "temp"
+        worker_user = self.nginx_worker_user
         config = prefix / "nginx.conf"
         config.write_text(
             (f"user {worker_user};\n" if worker_user else "")
@@ -944,15 +1021,23 @@ class Cluster:
             + self.nginx_site()
             + "}\n"
         )
-        nginx = shutil.which("nginx")
-        run([nginx, "-t", "-q", "-p", str(prefix), "-c", str(config), "-e", "stderr"])
-        self.nginx = Child(
-            "nginx",
-            [nginx, "-p", str(prefix), "-c", str(config), "-e", str(self.logs / "nginx.log")],
-            log=self.logs / "nginx.log",
-        ).start()
-        self.record()
-        wait_until(lambda: port_in_use(self.ports.proxy), 15, "nginx")
+        return config
+
+    def _reload_nginx(self) -> None:
+        """New configuration, gracefully: nginx's old workers finish the requests they hold
+        and new connections follow the new upstream list."""
+        self._write_nginx_config()
+        self.nginx.send(signal.SIGHUP)
+        time.sleep(1.0)  # the old workers finish their requests in flight
+
+    def drain_web(self, index: int) -> None:
+        """Take an instance out of nginx's upstream (``down``) before stopping it."""
+        self.drained.add(index)
+        self._reload_nginx()
+
+    def undrain_web(self, index: int) -> None:
+        self.drained.discard(index)
+        self._reload_nginx()
 
     def wait_replica_caught_up(self, timeout: float = 30) -> None:
         """Until the replica has replayed everything the primary has written so far."""
@@ -967,13 +1052,19 @@ class Cluster:
         wait_until(caught_up, timeout, "the PostgreSQL replica to catch up")
 
     # -- operations used by the chaos runs --
-    def restart_web(self, index: int, graceful: float = 25) -> None:
+    def restart_web(self, index: int, graceful: float = 25, drain: bool = True) -> None:
         """Stop (SIGTERM, then SIGKILL after ``graceful`` s) and start one instance again with
-        the current environment (new DATABASE_URL / REDIS_URL after a repoint)."""
+        the current environment (new DATABASE_URL / REDIS_URL after a repoint). With
+        ``drain``, as docs/deploy.md says to: out of nginx's upstream first, back once its
+        /healthz answers."""
         child = self.web[index]
+        if drain and self.nginx:
+            self.drain_web(index)
         if child:
             child.stop(signal.SIGTERM, timeout=graceful)
         self.start_web(index)
+        if drain and self.nginx:
+            self.undrain_web(index)
 
     def restart_mail(self, index: int) -> None:
         child = self.mail[index]
@@ -999,9 +1090,12 @@ class Cluster:
         replica = self.pg_replica
         replica.promote()
         wait_until(lambda: not replica.in_recovery(), 30, "the promoted replica to accept writes")
+        if self.sync_replication:
+            replica.set_synchronous(False)  # no standby until rebuild_replica: do not wait
         old = self.pg[0]
         self.pg = [replica, old]
-        self.db_url_override = replica.url
+        if not self.follow:
+            self.db_url_override = replica.url
         return replica
 
     def rebuild_replica(self) -> None:
@@ -1012,6 +1106,9 @@ class Cluster:
         old.basebackup(self.pg[0])
         old.start()
         self.record()
+        if self.sync_replication:
+            wait_until(lambda: self.pg[0].streaming_standbys() > 0, 30, "the new standby")
+            self.pg[0].set_synchronous(True)
 
     def redis_failed_over(self, new_port: int) -> None:
         """The Sentinels promoted the replica on ``new_port``: swap the roles."""

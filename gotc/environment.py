@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -40,6 +41,19 @@ def boolean(value: str) -> bool:
 def names(value: str) -> list[str]:
     """A comma-separated list."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def addresses(value: str) -> list[tuple[str, int]]:
+    """A comma-separated list of host:port (``10.0.0.5:26379, sentinel-2:26379``)."""
+    found = []
+    for item in names(value):
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(
+                "a comma-separated list of host:port (e.g. 10.0.0.5:26379, 10.0.0.6:26379)"
+            )
+        found.append((host.strip("[]"), int(port)))
+    return found
 
 
 def networks(value: str) -> tuple:
@@ -106,3 +120,47 @@ def rate(value: str) -> str:
     if not re.fullmatch(r"\d+/\d*[smhd]", value.strip()):
         raise ValueError("a rate like 30/h (<count>/<s|m|h|d>)")
     return value.strip()
+
+
+def database_url(value: str, *, session_attrs: str) -> dict:
+    """Django's DATABASES entry for a database URL, read by dj-database-url, and for
+    PostgreSQL also libpq's multi-host form, ``postgres://user@db1:5432,db2:5432/gotc``:
+    libpq tries the hosts in turn and keeps the first whose role fits ``session_attrs``
+    (``read-write`` finds the primary after a promotion, ``prefer-standby`` a replica), so
+    the app follows a failover without a restart. The URL's own query (``?sslmode=require``,
+    ``?target_session_attrs=any``) wins over these defaults."""
+    parts = urlsplit(value.strip())
+    userinfo, _, hostlist = parts.netloc.rpartition("@")
+    hosts = [item for item in hostlist.split(",") if item]
+    many = parts.scheme in {"postgres", "postgresql", "pgsql"} and len(hosts) > 1
+    if many:  # dj-database-url reads one host: it gets the first, libpq gets them all
+        value = parts._replace(netloc=(userinfo + "@" if userinfo else "") + hosts[0]).geturl()
+    try:
+        config = dj_database_url.parse(value.strip())
+    except ValueError as exc:  # the message names the scheme or the part that does not parse
+        raise ValueError(f"a database URL ({exc})") from None
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    options = config.setdefault("OPTIONS", {})
+    if many:
+        names, ports = [], []
+        for host in hosts:
+            name, port = _host_port(host)
+            names.append(name)
+            ports.append(port)
+        config["HOST"], config["PORT"] = ",".join(names), ",".join(ports)
+        options.setdefault("target_session_attrs", session_attrs)
+    return config
+
+
+def _host_port(host: str) -> tuple[str, str]:
+    """``db1:5433`` -> ("db1", "5433"); ``[::1]:5433`` -> ("::1", "5433"); no port: 5432."""
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+    else:
+        name, _, port = host.partition(":")
+    port = port or "5432"
+    if not name or not port.isdigit():
+        raise ValueError(f"a database URL (cannot read the host {host!r})")
+    return name, port

@@ -30,6 +30,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 
+from gotc import replica
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
@@ -140,6 +142,8 @@ def remembered(key: str, depends_on: str, read: Callable[[], T]) -> T:
     """``read()``, computed once per version of ``depends_on`` in this process; each caller
     gets its own shallow copy. The version is read first: a change committed meanwhile leaves
     a value newer than its version, which is merely read again next time."""
+    if replica.reading():
+        return read()  # a value read on a lagging replica is not kept (gotc.replica)
     version = current_versions([depends_on])[depends_on]
     entry = _remembered.get(key)
     if entry is not None and entry[0] == depends_on and entry[1] == version and version != UNKNOWN:
@@ -234,7 +238,11 @@ def _page_key(request: HttpRequest, names: tuple[str, ...]) -> str:
 
 
 def _is_fresh(entry: dict | None) -> bool:
-    return entry is not None and current_versions(entry["versions"]) == entry["versions"]
+    return (
+        entry is not None
+        and entry.get("expires", float("inf")) > time.time()
+        and current_versions(entry["versions"]) == entry["versions"]
+    )
 
 
 def _answer(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
@@ -299,6 +307,10 @@ class PageCache:
             },
             "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
         }
+        if getattr(request, "read_from_replica", False):
+            # The replica may not have the change that moved the version yet: keep this copy
+            # a few seconds only (gotc.replica).
+            entry["expires"] = time.time() + replica.REPLICA_PAGE_SECONDS
         _local_put(key, entry)
         _PARAMS[request.path] = names
         try:

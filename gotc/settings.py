@@ -7,14 +7,16 @@ naming the variable (manage.py prints ImproperlyConfigured without a traceback).
 """
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gotc.environment import (
+    addresses,
     boolean,
+    database_url,
     env,
     names,
     networks,
@@ -100,8 +102,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "agenda.middleware.ConferenceTimezoneMiddleware",
-    # Last: django-axes turns a locked-out admin login into its 429 page.
+    # django-axes turns a locked-out admin login into its 429 page.
     "axes.middleware.AxesMiddleware",
+    # Last: it calls the views that may read on the replica itself (gotc.replica).
+    "gotc.replica.LaggingReads",
 ]
 
 ROOT_URLCONF = "gotc.urls"
@@ -124,36 +128,57 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# SQLite by default so `make run` needs nothing installed; PostgreSQL via DATABASE_URL.
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-            conn_max_age=env("CONN_MAX_AGE", 60, number(int, 0)),
-            conn_health_checks=True,
-        )
-    }
-except ValueError as exc:  # the message names the scheme or the part that does not parse
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers: IMMEDIATE takes the write lock at BEGIN, so two registrations
-    # never both read "one seat left"; WAL lets readers continue while one writer works.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side parameters and prepared statements: a statement run five times on a
-    # connection is parsed and planned once, and psycopg sends values instead of quoting them
-    # into the SQL in Python. PostgreSQL's CPU per registration drops, and so does ours.
-    # (Behind a transaction-mode pgbouncer older than 1.21, set DATABASE_PREPARE_THRESHOLD=0.)
-    prepare_threshold = env("DATABASE_PREPARE_THRESHOLD", 5, number(int, 0))
-    DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": True,
-        "prepare_threshold": prepare_threshold if prepare_threshold > 0 else None,
-    }
+# SQLite by default so `make run` needs nothing installed; PostgreSQL via DATABASE_URL. A
+# PostgreSQL URL may list several hosts (postgres://gotc@db1,db2/gotc): libpq connects to the
+# one that accepts writes, so a promoted replica is found without restarting the app.
+# DATABASE_REPLICA_URL (optional): a hot standby for the reads that may lag (gotc.replica).
+DATABASES = {
+    "default": env(
+        "DATABASE_URL",
+        database_url(f"sqlite:///{BASE_DIR / 'db.sqlite3'}", session_attrs="read-write"),
+        partial(database_url, session_attrs="read-write"),
+    )
+}
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env(
+        "DATABASE_REPLICA_URL", None, partial(database_url, session_attrs="prefer-standby")
+    )
+# A host that does not answer (frozen, cable pulled) costs this many seconds per try instead
+# of the kernel's minutes; libpq then tries the next host.
+DATABASE_CONNECT_TIMEOUT = env("DATABASE_CONNECT_TIMEOUT", 5, number(int, 1, 600))
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env("CONN_MAX_AGE", 60, number(int, 0))
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite serialises writers: IMMEDIATE takes the write lock at BEGIN, so two
+        # registrations never both read "one seat left"; WAL lets readers continue while one
+        # writer works.
+        _database["CONN_MAX_AGE"] = 0
+        _database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif _database["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side parameters and prepared statements: a statement run five times on a
+        # connection is parsed and planned once, and psycopg sends values instead of quoting
+        # them into the SQL in Python. PostgreSQL's CPU per registration drops, and so does
+        # ours. (Behind a transaction-mode pgbouncer older than 1.21, set
+        # DATABASE_PREPARE_THRESHOLD=0.)
+        prepare_threshold = env("DATABASE_PREPARE_THRESHOLD", 5, number(int, 0))
+        _database["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": prepare_threshold if prepare_threshold > 0 else None,
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            **_database.get("OPTIONS", {}),  # the URL's own ?sslmode=... etc.
+        }
+if "replica" in DATABASES:
+    DATABASE_ROUTERS = ["gotc.replica.ReplicaRouter"]
+    # The replica is only for reads that may lag; tests mirror it onto the default database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# How long the replica is skipped after it failed (its reads go to the primary meanwhile).
+REPLICA_BREAKER_SECONDS = env("REPLICA_BREAKER_SECONDS", 30.0, number(float, 0, 3600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -179,6 +204,22 @@ if REDIS_URL:
             },
         }
     }
+    # With Sentinel (REDIS_SENTINELS=host:port,...), REDIS_URL names the monitored primary,
+    # redis://<master name>/0: each new connection asks the Sentinels where the primary is,
+    # so after a failover the app follows as soon as the breaker lets it try again.
+    REDIS_SENTINELS = env("REDIS_SENTINELS", [], addresses)
+    if REDIS_SENTINELS:
+        redis_timeouts = {
+            "socket_timeout": CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"],
+            "socket_connect_timeout": CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"],
+        }
+        CACHES["default"]["OPTIONS"].update(
+            {
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": REDIS_SENTINELS,
+                "SENTINEL_KWARGS": redis_timeouts,
+            }
+        )
     REDIS_BREAKER_SECONDS = env("REDIS_BREAKER_SECONDS", 5.0, number(float, 0, 3600))
     # django-ratelimit knows supported backends by class path; ours is django-redis's, subclassed.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
@@ -274,6 +315,9 @@ EMAIL_PORT = env("EMAIL_PORT", 25, number(int, 1, 65535))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, boolean)
+# An SMTP server that stops answering holds a mail worker (or, with immediate delivery, a
+# request) this long at most; the email is then retried with backoff (registration.delivery).
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", 30, number(int, 1, 600))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "GOTC <noreply@gotc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -325,6 +369,8 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", True, boolean)
+    # Load balancers and the cluster's checks ask gunicorn directly, over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", 31536000, number(int, 0))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -3,7 +3,17 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from gotc.environment import boolean, env, names, number, one_of, rate, time_zone
+from gotc.environment import (
+    addresses,
+    boolean,
+    database_url,
+    env,
+    names,
+    number,
+    one_of,
+    rate,
+    time_zone,
+)
 
 
 @pytest.mark.parametrize("value", [None, "", "  "], ids=["unset", "empty", "blank"])
@@ -84,3 +94,54 @@ def test_parsers_say_what_they_expected(parser, value, message):
         parser(value)
 
     assert str(error.value) == message
+
+
+def test_database_url_reads_a_single_host_like_dj_database_url():
+    config = database_url("postgres://gotc:pw@db1:5433/gotc", session_attrs="read-write")
+
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db1",
+        5433,
+        "gotc",
+        "gotc",
+    )
+    assert "target_session_attrs" not in config.get("OPTIONS", {})
+
+
+def test_database_url_with_several_hosts_passes_them_all_to_libpq():
+    config = database_url(
+        "postgres://gotc@db1:5433,db2,[::1]:5434/gotc?target_session_attrs=any",
+        session_attrs="read-write",
+    )
+
+    assert (config["HOST"], config["PORT"]) == ("db1,db2,::1", "5433,5432,5434")
+    assert config["OPTIONS"]["target_session_attrs"] == "any"  # the URL's own choice wins
+
+
+def test_database_url_keeps_sqlite_paths():
+    assert database_url("sqlite:////var/lib/gotc/db.sqlite3", session_attrs="x")["NAME"] == (
+        "/var/lib/gotc/db.sqlite3"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nonsense", "nosuchdb://host/name", "postgres://gotc@db1:5432,db2:port/gotc"],
+)
+def test_database_url_refuses_what_it_cannot_read(value):
+    with pytest.raises(ValueError, match="a database URL"):
+        database_url(value, session_attrs="read-write")
+
+
+def test_addresses_read_host_port_pairs():
+    assert addresses(" 10.0.0.5:26379, sentinel-2:26380 ,[::1]:1") == [
+        ("10.0.0.5", 26379),
+        ("sentinel-2", 26380),
+        ("::1", 1),
+    ]
+
+
+@pytest.mark.parametrize("value", ["sentinel-1", ":26379", "host:0", "host:port", "host:70000"])
+def test_addresses_refuse_items_without_a_port(value):
+    with pytest.raises(ValueError, match="host:port"):
+        addresses(value)

@@ -69,6 +69,11 @@ def test_start_with_debug_on_needs_no_secret_key():
         ("REDIS_CONNECT_TIMEOUT", "soon"),
         ("TRUSTED_PROXIES", "10.0.0.1, the proxy"),
         ("RATELIMIT_IP_META_KEY", "HTTP_X_REAL_IP"),
+        ("DATABASE_REPLICA_URL", "nosuchdb://host/name"),
+        ("DATABASE_URL", "postgres://gotc@db1:5432,db2:port/gotc"),
+        ("DATABASE_CONNECT_TIMEOUT", "0"),
+        ("REDIS_SENTINELS", "sentinel-1, sentinel-2"),
+        ("EMAIL_TIMEOUT", "never"),
     ],
     ids=[
         "page-cache-word",
@@ -92,6 +97,11 @@ def test_start_with_debug_on_needs_no_secret_key():
         "redis-connect-timeout-word",
         "trusted-proxies-word",
         "replaced-ip-meta-key",
+        "replica-url-scheme",
+        "database-hosts-bad-port",
+        "database-connect-timeout-zero",
+        "sentinels-without-ports",
+        "email-timeout-word",
     ],
 )
 def test_start_with_a_bad_value_fails_in_one_line_naming_the_variable(name, value):
@@ -180,3 +190,63 @@ def test_start_without_debug_with_an_https_site_url_works():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def settings_value(expression: str, **env: str) -> str:
+    result = manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print(repr(({expression})))",
+        "--no-imports",
+        DEBUG="1",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_database_url_with_several_hosts_lets_libpq_find_the_primary():
+    found = settings_value(
+        "{k: settings.DATABASES['default'][k] for k in ('HOST', 'PORT', 'NAME')}, "
+        "settings.DATABASES['default']['OPTIONS']['target_session_attrs'], "
+        "settings.DATABASES['default']['OPTIONS']['sslmode']",
+        DATABASE_URL="postgres://gotc@db1:5433,db2,[::1]:5434/gotc?sslmode=require",
+    )
+
+    assert found == (
+        "({'HOST': 'db1,db2,::1', 'PORT': '5433,5432,5434', 'NAME': 'gotc'}, "
+        "'read-write', 'require')"
+    )
+
+
+def test_a_replica_url_adds_the_replica_and_its_router():
+    found = settings_value(
+        "settings.DATABASES['replica']['HOST'], "
+        "settings.DATABASES['replica']['OPTIONS']['target_session_attrs'], "
+        "settings.DATABASE_ROUTERS",
+        DATABASE_URL="postgres://gotc@db1/gotc",
+        DATABASE_REPLICA_URL="postgres://gotc@db2,db3/gotc",
+    )
+
+    assert found == "('db2,db3', 'prefer-standby', ['gotc.replica.ReplicaRouter'])"
+
+
+def test_without_a_replica_url_there_is_no_replica_and_no_router():
+    assert settings_value("sorted(settings.DATABASES), settings.DATABASE_ROUTERS") == (
+        "(['default'], [])"
+    )
+
+
+def test_sentinels_make_the_cache_ask_them_for_the_primary():
+    found = settings_value(
+        "{k: settings.CACHES['default']['OPTIONS'][k] "
+        "for k in ('CONNECTION_FACTORY', 'SENTINELS', 'SENTINEL_KWARGS')}",
+        REDIS_URL="redis://gotc/0",
+        REDIS_SENTINELS="10.0.0.5:26379, sentinel-2:26380",
+    )
+
+    assert found == (
+        "{'CONNECTION_FACTORY': 'django_redis.pool.SentinelConnectionFactory', "
+        "'SENTINELS': [('10.0.0.5', 26379), ('sentinel-2', 26380)], "
+        "'SENTINEL_KWARGS': {'socket_timeout': 0.25, 'socket_connect_timeout': 0.25}}"
+    )

@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> None:
+    def start(self, replica_of: int | None = None) -> None:
+        follow = ["--replicaof", "127.0.0.1", str(replica_of)] if replica_of else []
         self.process = subprocess.Popen(  # noqa: S603 - the Debian redis-server, fixed arguments
             [
                 shutil.which("redis-server"),
@@ -38,6 +40,10 @@ class RedisServer:
                 "--save", "",
                 "--appendonly", "no",
                 "--daemonize", "no",
+                # A replica writes the primary's snapshot to its directory: not the checkout.
+                "--dir", tempfile.gettempdir(),
+                "--dbfilename", f"gotc-test-redis-{self.port}.rdb",
+                *follow,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
