@@ -535,7 +535,8 @@ class Chaos:
             "kill -9 of the Redis primary; Sentinel promotes the replica; the app is re-pointed "
             "(rolling restart with the new REDIS_URL)"
             if self.settings.repoint
-            else "kill -9 of the Redis primary; Sentinel promotes the replica (no re-point)"
+            else "kill -9 of the Redis primary; Sentinel promotes the replica; the app asks the "
+            "Sentinels (REDIS_SENTINELS), no restart"
         )
         old.child.kill9()
         killed = time.monotonic()
