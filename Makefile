@@ -32,6 +32,7 @@ demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo_attendees
 
 run: demo
+	@bash .ci/system-packages || echo "(badges show what is missing until then)"
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -167,6 +167,7 @@ class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
         "starts_at",
         "ends_at",
         "speaker_names",
+        "star_count",
         "public_link",
     ]
     list_filter = ["conference", "kind", "forum"]
@@ -184,7 +185,14 @@ class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
             .get_queryset(request)
             .select_related("conference", "forum")
             .prefetch_related("speakers")
+            # Registered attendees who starred the talk (registration.Star): interest, to
+            # swap rooms before the day. Anonymous: a count, no names.
+            .annotate(star_total=Count("stars", distinct=True))
         )
+
+    @admin.display(description=_("stars"), ordering="star_total")
+    def star_count(self, obj) -> int:
+        return obj.star_total
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, obj) -> str:

@@ -7,4 +7,4 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Program")
 
     def ready(self) -> None:
-        from agenda import signals  # noqa: F401 - connects cache invalidation
+        from agenda import changes, signals  # noqa: F401 - cache invalidation, changes

@@ -1,5 +1,7 @@
 """Machine-readable program: iCalendar feeds and JSON."""
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +11,16 @@ from agenda.templatetags.program import program_reverse
 from agenda.views import build_days, get_conference
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A slug no program object has, replaced by each object's own (see ``absolute_urls``).
+_PLACEHOLDER = "gotc-slug-placeholder"
+
+
+def absolute_urls(request: HttpRequest, conference, name: str) -> Callable[[str], str]:
+    """slug -> absolute URL of program page ``name`` (one ``reverse()`` for a whole feed
+    instead of one per object: slugs need no quoting, so the URL is the pattern's with the
+    slug in place)."""
+    pattern = request.build_absolute_uri(program_reverse(conference, name, _PLACEHOLDER))
+    return lambda slug: pattern.replace(_PLACEHOLDER, slug)
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -21,10 +33,8 @@ def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpRespo
     conf = get_conference(request, conference)
     talks = Talk.objects.filter(conference=conf).for_program().order_by("starts_at", "pk")
     calendar = new_calendar(conf, conf.name)
-    events = (
-        talk_event(conf, talk, request.build_absolute_uri(program_reverse(conf, "talk", talk.slug)))
-        for talk in talks
-    )
+    talk_url = absolute_urls(request, conf, "talk")
+    events = (talk_event(conf, talk, talk_url(talk.slug)) for talk in talks)
     return _ics_response(finish(calendar, events), f"{conf.slug}.ics")
 
 
@@ -38,6 +48,17 @@ def forum_ics(request: HttpRequest, slug: str, conference: str | None = None) ->
     )
 
 
+def talk_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
+    """One talk, for "Add to my calendar" on its page."""
+    conf = get_conference(request, conference)
+    talk = get_object_or_404(Talk.objects.filter(conference=conf).for_program(), slug=slug)
+    calendar = new_calendar(conf, f"{conf.name}: {talk.title}")
+    url = request.build_absolute_uri(program_reverse(conf, "talk", talk.slug))
+    return _ics_response(
+        finish(calendar, [talk_event(conf, talk, url)]), f"{conf.slug}-{talk.slug}.ics"
+    )
+
+
 def _iso(conf, value) -> str:
     return value.astimezone(conf.tzinfo).isoformat()
 
@@ -47,6 +68,10 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
     absolute = request.build_absolute_uri
     forums = list(Forum.objects.filter(conference=conf).for_program().order_by("starts_at"))
     rooms = Room.objects.filter(conference=conf)
+    speaker_url = absolute_urls(request, conf, "speaker")
+    talk_url = absolute_urls(request, conf, "talk")
+    forum_url = absolute_urls(request, conf, "forum")
+    forum_ics_url = absolute_urls(request, conf, "forum-ics")
 
     def speaker_data(speaker):
         return {
@@ -54,7 +79,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "name": speaker.name,
             "job_title": speaker.job_title,
             "organization": speaker.organization,
-            "url": absolute(program_reverse(conf, "speaker", speaker.slug)),
+            "url": speaker_url(speaker.slug),
         }
 
     def talk_data(talk):
@@ -66,7 +91,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "abstract": talk.abstract,
             "starts_at": _iso(conf, talk.starts_at),
             "ends_at": _iso(conf, talk.ends_at),
-            "url": absolute(program_reverse(conf, "talk", talk.slug)),
+            "url": talk_url(talk.slug),
             "speakers": [speaker_data(s) for s in talk.ordered_speakers],
         }
 
@@ -83,8 +108,8 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "capacity": forum.capacity,
             "starts_at": _iso(conf, forum.starts_at),
             "ends_at": _iso(conf, forum.ends_at),
-            "url": absolute(program_reverse(conf, "forum", forum.slug)),
-            "ics": absolute(program_reverse(conf, "forum-ics", forum.slug)),
+            "url": forum_url(forum.slug),
+            "ics": forum_ics_url(forum.slug),
             "talks": [talk_data(t) for t in forum.program_talks],
         }
 

@@ -397,3 +397,87 @@ class TalkSpeaker(models.Model):
             and self.speaker.conference_id != self.talk.forum.conference_id
         ):
             raise ValidationError({"speaker": _("This speaker belongs to another conference.")})
+
+
+class ChangeKind(models.TextChoices):
+    TIME = "time", _("new time")
+    ROOM = "room", _("new room")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ScheduleChange(models.Model):
+    """A change of a published program that attendees may have planned around: a forum or a
+    talk moved in time, to another room, or cancelled (agenda.changes records them as the
+    program is saved). The public changelog and its Atom feed list them; an organizer
+    notifies the people concerned in batches (``notified_at``).
+
+    What changed is kept as it was shown (titles and room names in both languages, times),
+    so the record stays readable after the forum or talk is edited again or deleted."""
+
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="schedule_changes",
+        verbose_name=_("conference"),
+    )
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schedule_changes",
+        verbose_name=_("forum"),
+    )
+    talk = models.ForeignKey(
+        Talk,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schedule_changes",
+        verbose_name=_("talk"),
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind)
+    # {"title": {"en": ..., "zh_hans": ...}, "forum": {...}} as shown when it changed.
+    subject = models.JSONField(_("what"), default=dict)
+    # {"starts_at": ISO, "ends_at": ISO, "room": {"en": ..., "zh_hans": ...}}
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True, db_index=True)
+    notified_at = models.DateTimeField(_("attendees notified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title()}: {self.get_kind_display()}"
+
+    def title(self, language: str | None = None) -> str:
+        """The talk's or forum's title in ``language`` (the reader's by default)."""
+        return _in_language(self.subject.get("title", {}), language)
+
+    def forum_title(self, language: str | None = None) -> str:
+        return _in_language(self.subject.get("forum", {}), language)
+
+    def room_before(self, language: str | None = None) -> str:
+        return _in_language(self.before.get("room", {}), language)
+
+    def room_after(self, language: str | None = None) -> str:
+        return _in_language(self.after.get("room", {}), language)
+
+    def times(self, side: str) -> tuple[dt.datetime, dt.datetime] | None:
+        values = getattr(self, side)
+        if not values.get("starts_at"):
+            return None
+        starts = dt.datetime.fromisoformat(values["starts_at"])
+        ends = dt.datetime.fromisoformat(values["ends_at"])
+        return starts, ends
+
+
+def _in_language(texts: dict, language: str | None) -> str:
+    from django.utils.translation import get_language
+
+    code = (language or get_language() or "en").replace("-", "_").lower()
+    key = "zh_hans" if code.startswith("zh") else "en"
+    return texts.get(key) or texts.get("en") or texts.get("zh_hans") or ""

@@ -1,5 +1,7 @@
 """Reusable read-side querysets for the program. Every list here runs a fixed number of queries."""
 
+from collections.abc import Callable
+
 from django.db import models
 
 
@@ -51,3 +53,24 @@ def forums_in_order(conference) -> ForumQuerySet:
         .select_related("room")
         .order_by("starts_at", "position")
     )
+
+
+# What other apps add to a forum on the forum page, without the program knowing them (the
+# imports run one way, docs/architecture.md): registration adds seats left, from its side.
+# The forum page is cached until the program or the seats change (agenda/urls.py).
+_FORUM_PAGE_EXTENSIONS: list[Callable[[models.QuerySet], models.QuerySet]] = []
+
+
+def extend_forum_page(annotate: Callable[[models.QuerySet], models.QuerySet]) -> None:
+    """Called once by an app that knows more about forums, from its ``AppConfig.ready()``:
+    ``annotate`` is applied to the forum page's queryset. Registration's
+    ``with_seat_counts`` makes ``Forum.seats_left`` known, and with it the page shows the
+    seats left and the Register / "Join the waiting list" link."""
+    if annotate not in _FORUM_PAGE_EXTENSIONS:
+        _FORUM_PAGE_EXTENSIONS.append(annotate)
+
+
+def extended_for_forum_page(queryset: models.QuerySet) -> models.QuerySet:
+    for annotate in _FORUM_PAGE_EXTENSIONS:
+        queryset = annotate(queryset)
+    return queryset

@@ -2,11 +2,20 @@
 and registrations through bench/register.lua) and by an asyncio client (httpx) for the burst
 at one last seat. Bounded in time; stops its servers itself.
 
-Usage: .venv/bin/python bench/load.py [--seconds 10] [--workers 4] [--clients 64]
+Usage: .venv/bin/python bench/load.py [--seconds 10] [--page-seconds 2] [--rounds 3]
+       [--workers 4] [--clients 64] [--pages-only]
 Needs: PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379, wrk (Debian).
-Prints, in one run: requests/s of home and agenda as a ratio to a static file served by the
-same server, p50/p99 latency and non-2xx counts; registrations/s under 64 concurrent clients,
-errors, and the capacity invariant afterwards; the same burst aimed at one last seat.
+BENCH_DB_NAME (default gotc_bench) and BENCH_REDIS_URL (default redis://127.0.0.1:6379/7)
+name the database and Redis database it recreates and flushes.
+Prints, in one run: requests/s of every public page (home, agenda, a forum, a talk, the
+speakers, a speaker, the feeds), each served from the page cache and rendered (the cache
+bypassed), as a ratio to a static file served by the same server, with p50/p99 latency and
+non-2xx counts; registrations/s under 64 concurrent clients, errors, and the capacity
+invariant afterwards; the same burst aimed at one last seat.
+
+Uncached requests carry "X-Page-Cache-Bypass: 1", which gotc.pagecache honours only with
+DEBUG or BENCH_PAGE_CACHE_BYPASS=1 in the server's environment (set here, never in
+production): the page is rendered and not stored, everything else is as for a visitor.
 """
 
 import argparse
@@ -24,8 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "gotc_bench"
-REDIS_URL = "redis://127.0.0.1:6379/7"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "gotc_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+# The program measured: issue 16's size (30 forums, 240 talks, 120 speakers).
+FORUMS, TALKS, SPEAKERS = 30, 240, 120
+BYPASS = ["-H", "X-Page-Cache-Bypass: 1"]
 
 
 def free_port() -> int:
@@ -55,6 +67,8 @@ def bench_env(port: int) -> dict:
             "GUNICORN_MAX_REQUESTS": "1000000",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "DJANGO_SETTINGS_MODULE": "gotc.settings",
+            # Lets the uncached measurements bypass the page cache (gotc.pagecache).
+            "BENCH_PAGE_CACHE_BYPASS": "1",
         }
     )
     return env
@@ -137,8 +151,64 @@ def run_wrk(arguments: list[str], seconds: int) -> tuple[str, dict]:
     }
 
 
-def wrk(url: str, seconds: int, connections: int = 16) -> dict:
-    return run_wrk([f"-c{connections}", url], seconds)[1]
+def wrk(url: str, seconds: int, connections: int = 16, extra: list[str] | None = None) -> dict:
+    return run_wrk([f"-c{connections}", *(extra or []), url], seconds)[1]
+
+
+def drain(base: str, workers: int, timeout: float = 60) -> None:
+    """Wait until the server has finished what the last wrk run left queued (slow uncached
+    pages keep every worker busy after wrk stops): ``workers`` health checks at once must all
+    answer quickly before the next measurement starts."""
+    import concurrent.futures
+
+    import httpx
+
+    def check(_):
+        started = time.perf_counter()
+        httpx.get(f"{base}/healthz", timeout=timeout)
+        return time.perf_counter() - started
+
+    deadline = time.monotonic() + timeout
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        while time.monotonic() < deadline:
+            if max(pool.map(check, range(workers))) < 0.25:
+                return
+            time.sleep(0.05)
+
+
+def measure_pages(
+    base: str, pages: dict[str, str], seconds: int, rounds: int, workers: int
+) -> None:
+    """Every page cached and uncached, taking turns with the static file over ``rounds``
+    rounds (a slower or faster stretch of this shared machine then weighs on all alike), and
+    a table of req/s and the ratio to the static file."""
+    runs = [("static file", pages["static file"], False)]
+    for name, path in pages.items():
+        if name != "static file":
+            runs += [(name, path, True), (name, path, False)]
+    for _name, path, uncached in runs:
+        wrk(base + path, 1, extra=BYPASS if uncached else None)  # warm up, fill the cache
+        drain(base, workers)
+    results: dict[tuple[str, bool], list[dict]] = {(n, u): [] for n, _p, u in runs}
+    for _ in range(rounds):
+        for name, path, uncached in runs:
+            figures = wrk(base + path, seconds, extra=BYPASS if uncached else None)
+            results[name, uncached].append(figures)
+            drain(base, workers)
+    static = sum(run["rps"] for run in results["static file", False]) / rounds
+    print(f"{'page':28s} {'req/s':>8s} {'ratio':>6s}  {'p50':>8s} {'p99':>8s}  non-2xx  rounds")
+    for (name, uncached), each in results.items():
+        rps = sum(run["rps"] for run in each) / rounds
+        middle = sorted(each, key=lambda run: run["rps"])[len(each) // 2]
+        label = f"{name} ({'uncached' if uncached else 'cached'})"
+        if name == "static file":
+            label = name
+        print(
+            f"{label:28s} {rps:8.0f} {rps / static:6.3f}  {middle['p50']:>8s} "
+            f"{middle['p99']:>8s}  {sum(run['non2xx'] for run in each):7d}  "
+            + " / ".join(f"{run['rps']:.0f}" for run in each)
+            + "".join(f"  {run['socket_errors']}" for run in each if run["socket_errors"])
+        )
 
 
 def wrk_registrations(base: str, clients: int, seconds: int, forum_sets, prefix: str) -> dict:
@@ -220,6 +290,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each load phase")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--page-seconds", type=int, default=2, help="each page, each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the page table")
+    parser.add_argument("--pages-only", action="store_true", help="skip the registrations")
     args = parser.parse_args()
     # A `timeout` or Ctrl-C still stops the servers this started (the finally blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/load.py: stopped by SIGTERM"))
@@ -238,11 +311,11 @@ def main() -> None:
             "manage.py",
             "generate_demo_load",
             "--forums",
-            "10",
+            str(FORUMS),
             "--talks",
-            "80",
+            str(TALKS),
             "--speakers",
-            "40",
+            str(SPEAKERS),
             "--registrations",
             "0",
             "--capacity",
@@ -257,7 +330,7 @@ def main() -> None:
     django.setup()
     from django.db.models import Count, Q
 
-    from agenda.models import Conference, Forum
+    from agenda.models import Conference, Forum, Speaker, Talk
     from registration.models import ForumPick, Registration
 
     conference = Conference.objects.get(slug="load")
@@ -277,30 +350,29 @@ def main() -> None:
         wait_healthy(base)
         print(
             f"# gunicorn: {args.workers} sync workers on {base}; PostgreSQL + Redis; "
-            f"program: {len(forums)} forums, 80 talks, 40 speakers; {os.cpu_count()} cores"
+            f"program: {len(forums)} forums, {Talk.objects.filter(conference=conference).count()}"
+            f" talks, {Speaker.objects.filter(conference=conference).count()} speakers; "
+            f"{os.cpu_count()} cores; wrk -t2 -c16, {args.rounds} rounds of "
+            f"{args.page_seconds} s per page"
         )
-        pages = {"static file": "/static/gotc/site.css", "home": "/", "agenda": "/agenda/"}
-        for path in pages.values():
-            wrk(base + path, 2)  # warm up: fills the page cache
-        # The pages take turns (static, home, agenda; three rounds of a third of the time):
-        # a slower or faster stretch of this shared machine then weighs on all three alike
-        # instead of on whichever page ran during it.
-        rounds = {name: [] for name in pages}
-        for _ in range(3):
-            for name, path in pages.items():
-                rounds[name].append(wrk(base + path, max(2, round(args.seconds / 3))))
-        static = sum(run["rps"] for run in rounds["static file"]) / 3
-        for name, runs in rounds.items():
-            rps = sum(run["rps"] for run in runs) / 3
-            middle = sorted(runs, key=lambda run: run["rps"])[1]
-            each = " / ".join(f"{run['rps']:.0f}" for run in runs)
-            print(
-                f"GET {name:12s} {rps:8.0f} req/s  ratio {rps / static:4.2f}  "
-                f"(rounds {each})  "
-                f"p50 {middle['p50']:>8s}  p99 {middle['p99']:>8s}  "
-                f"non-2xx {sum(run['non2xx'] for run in runs)}"
-                + "".join(f"  {run['socket_errors']}" for run in runs if run["socket_errors"])
-            )
+        talk = Talk.objects.filter(conference=conference).order_by("starts_at", "pk").first()
+        speaker = Speaker.objects.filter(conference=conference).order_by("name", "pk").first()
+        pages = {
+            "static file": "/static/gotc/site.css",
+            "home": "/",
+            "agenda": "/agenda/",
+            "forum": f"/agenda/forums/{forums[0].slug}/",
+            "talk": f"/agenda/talks/{talk.slug}/",
+            "speakers": "/agenda/speakers/",
+            "speaker": f"/agenda/speakers/{speaker.slug}/",
+            "agenda.ics": "/agenda.ics",
+            "agenda.json": "/agenda.json",
+            "schedule.xml": "/schedule.xml",
+            "schedule.json": "/schedule.json",
+        }
+        measure_pages(base, pages, args.page_seconds, args.rounds, args.workers)
+        if args.pages_only:
+            return
 
         # Warm up as for the pages: every worker has compiled its templates and opened its
         # connections before the measured burst.

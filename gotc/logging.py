@@ -3,9 +3,10 @@
 import logging
 import re
 
-# /r/<token>/ and /calendar/<token>.ics (optionally language-prefixed): the first token is a
-# password to a registration, the second reads the attendee's forums.
-TOKEN_PATH = re.compile(r"(/r/|/calendar/)[A-Za-z0-9_\-]{8,}")
+# /r/<token>/, /calendar/<token>.ics and /stars/<key>/ (optionally language-prefixed): the
+# first is a password to a registration, the second reads the attendee's forums, the third
+# reads and writes their starred talks.
+TOKEN_PATH = re.compile(r"(/r/|/calendar/|/stars/)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text: str) -> str:

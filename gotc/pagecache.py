@@ -7,8 +7,12 @@ This module knows no version by name: it is the same mechanism for any of them.
 
 - ``opt_in(request, *versions)``: the view's page is cached until one of ``versions`` moves.
   ``PageCache`` (the middleware) replays it straight after WhiteNoise: no session, no
-  database; ETag / If-None-Match answer 304. Logged-in staff, pending messages and anything
-  but GET/HEAD bypass the cache. Pages with forms never opt in (CSRF tokens are per visitor).
+  database; ETag and Last-Modified answer 304 to If-None-Match / If-Modified-Since. Logged-in
+  staff, pending messages and anything but GET/HEAD bypass the cache. Pages with forms never
+  opt in (CSRF tokens are per visitor). ``vary_language=True`` keys the page on the
+  language the visitor's cookie or Accept-Language asks for (feeds on unprefixed URLs).
+- ``conditional(request, response)``: the same validators and 304 for a response that is
+  not served from the cache (a visitor with a session).
 - ``remembered(key, depends_on, read)``: a value read once per version and process.
 - ``bump(name)``: after the current transaction commits, everything depending on ``name``
   is stale.
@@ -17,6 +21,7 @@ This module knows no version by name: it is the same mechanism for any of them.
 import copy
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +33,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from gotc import replica
 
@@ -38,6 +45,21 @@ SKIPPED_HEADERS = {"set-cookie", "content-length"}
 TIMEOUT = 60 * 60 * 24
 # A version that could not be read (the cache is down): nothing is served or remembered under it.
 UNKNOWN = -1
+# A pseudo parameter of ``opt_in(vary_language=True)`` pages: the language the visitor asks for.
+LANGUAGE = "@language"
+# Headers a 304 keeps besides Django's (ETag, Last-Modified, Vary, Cache-Control...): a
+# cross-origin reader revalidating a public feed must still be allowed to read it.
+KEPT_ON_304 = ("Access-Control-Allow-Origin",)
+# Benchmarks only (bench/load.py): with DEBUG or BENCH_PAGE_CACHE_BYPASS=1 in the environment,
+# a request carrying "X-Page-Cache-Bypass: 1" is neither answered from nor stored in the cache,
+# so the same run measures a page rendered and cached. Ignored in production.
+BYPASS_HEADER = "HTTP_X_PAGE_CACHE_BYPASS"
+_BYPASS_ALLOWED = os.environ.get("BENCH_PAGE_CACHE_BYPASS", "").lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
 
 
 def version_key(name: str) -> str:
@@ -168,21 +190,41 @@ def cacheable_request(request: HttpRequest) -> bool:
         request.method in {"GET", "HEAD"}
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and not _bypassed(request)
     )
 
 
-def opt_in(request: HttpRequest, *versions: str, params: dict[str, str] | None = None) -> None:
+def _bypassed(request: HttpRequest) -> bool:
+    """A benchmark asking for the uncached page (BYPASS_HEADER; never in production)."""
+    return request.META.get(BYPASS_HEADER) == "1" and (_BYPASS_ALLOWED or settings.DEBUG)
+
+
+def _asked_language(request: HttpRequest) -> str:
+    """The language the visitor's cookie or Accept-Language asks for (one of LANGUAGES)."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def opt_in(
+    request: HttpRequest,
+    *versions: str,
+    params: dict[str, str] | None = None,
+    vary_language: bool = False,
+) -> None:
     """Called by a view: cache this page until any of ``versions`` moves. The versions are
     read before rendering, so a change during rendering is never hidden.
 
     ``params`` names the query parameters the page reads, with the values it used (after
     validation, e.g. ``{"kind": ""}`` for an unknown kind). Pages are keyed on those only:
     ``?utm=1`` shares the page without it, and a value the view did not use as given
-    (``?kind=bogus``) is rendered but not stored, so no query string makes a new entry."""
+    (``?kind=bogus``) is rendered but not stored, so no query string makes a new entry.
+    ``vary_language``: the page is rendered in the language the visitor asks for (cookie,
+    Accept-Language), so that language is part of its key."""
     if cacheable_request(request) and not request.user.is_authenticated:
         request.page_cache_deps = versions
         request.page_cache_versions = current_versions(versions)
         request.page_cache_params = {name: str(value) for name, value in (params or {}).items()}
+        if vary_language:
+            request.page_cache_params[LANGUAGE] = _asked_language(request)
 
 
 # A small per-process copy of the shared entries: a hit then moves no page out of the shared
@@ -231,8 +273,12 @@ def _known_params(path: str) -> tuple[str, ...] | None:
     return names
 
 
+def _param(request: HttpRequest, name: str) -> str:
+    return _asked_language(request) if name == LANGUAGE else request.GET.get(name, "")
+
+
 def _page_key(request: HttpRequest, names: tuple[str, ...]) -> str:
-    query = urlencode([(name, request.GET.get(name, "")) for name in names])
+    query = urlencode([(name, _param(request, name)) for name in names])
     digest = _digest(f"{request.path}?{query}")
     return f"gotc:page:{(request.method == 'HEAD' and 'GET') or request.method}:{digest}"
 
@@ -245,11 +291,53 @@ def _is_fresh(entry: dict | None) -> bool:
     )
 
 
-def _answer(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
-    """``response`` validated by ``etag``: a 304 when the client already holds it."""
+def _answer(
+    request: HttpRequest, response: HttpResponse, etag: str, last_modified: int | None
+) -> HttpResponse:
+    """``response`` validated by ``etag`` and ``last_modified``: a 304 when the client
+    already holds it (If-None-Match, else If-Modified-Since)."""
     response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "no-cache"
-    return get_conditional_response(request, etag=etag, response=response)
+    answer = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    if answer is not response:
+        for name in KEPT_ON_304:
+            if name in response:
+                answer[name] = response[name]
+    return answer
+
+
+def _etag(content: bytes) -> str:
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+def _first_seen(key: str, etag: str) -> int:
+    """Since when page ``key`` has had this content (shared through the cache): a page
+    rendered again with nothing changed keeps its Last-Modified, and a page whose content
+    changes, even back to an earlier one, gets a new one (If-Modified-Since stays right)."""
+    now = int(time.time())
+    seen_key = f"gotc:page-seen:{_digest(key)}"
+    try:
+        found = cache.get(seen_key)
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == etag and found[1] <= now:
+            return found[1]
+        cache.set(seen_key, (etag, now), TIMEOUT)
+    except Exception:  # the cache is down: the page is answered, dated now
+        return now
+    return now
+
+
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """ETag, Last-Modified and a 304 for a page answered outside the cache (a visitor with a
+    session, a page not stored): the same validators a cached copy carries."""
+    if response.status_code != 200 or response.streaming or request.method not in {"GET", "HEAD"}:
+        return response
+    etag = _etag(response.content)
+    key = _page_key(request, tuple(sorted(getattr(request, "page_cache_params", {}))))
+    return _answer(request, response, etag, _first_seen(key, etag))
 
 
 class PageCache:
@@ -269,10 +357,12 @@ class PageCache:
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
         if entry is not None:
-            return _answer(request, self._replay(entry), entry["etag"])
+            return _answer(request, self._replay(entry), entry["etag"], entry.get("last_modified"))
         response = self.get_response(request)
         entry = self._store(request, response)
-        return response if entry is None else _answer(request, response, entry["etag"])
+        if entry is None:
+            return response
+        return _answer(request, response, entry["etag"], entry.get("last_modified"))
 
     @staticmethod
     def _fresh_entry(key: str) -> dict | None:
@@ -293,10 +383,11 @@ class PageCache:
         if not deps or response.status_code != 200 or response.streaming or response.cookies:
             return None
         params = request.page_cache_params
-        if any(request.GET.get(name, "") != value for name, value in params.items()):
+        if any(_param(request, name) != value for name, value in params.items()):
             return None
         names = tuple(sorted(params))
         key = _page_key(request, names)
+        etag = _etag(response.content)
         entry = {
             "versions": getattr(request, "page_cache_versions", None) or current_versions(deps),
             "content": response.content,
@@ -305,7 +396,8 @@ class PageCache:
                 for name, value in response.items()
                 if name.lower() not in SKIPPED_HEADERS
             },
-            "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            "etag": etag,
+            "last_modified": _first_seen(key, etag),
         }
         if getattr(request, "read_from_replica", False):
             # The replica may not have the change that moved the version yet: keep this copy

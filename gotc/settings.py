@@ -273,6 +273,8 @@ RATE_LIMITS = {
     "manage": env("RATELIMIT_MANAGE", "120/m", rate),
     "new_link": env("RATELIMIT_NEW_LINK", "10/h", rate),
     "checkin": env("RATELIMIT_CHECKIN", "240/m", rate),
+    # Starring talks from the program pages: a person clicks, a script hammers.
+    "stars": env("RATELIMIT_STARS", "120/m", rate),
 }
 AXES_ENABLED = env("AXES_ENABLED", True, boolean)
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, number(int, 1))

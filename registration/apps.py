@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
+
+    def ready(self) -> None:
+        # The forum page (agenda) shows seats left and Register / "Join the waiting list":
+        # agenda may not import registration, so registration adds its seat counts there.
+        from agenda.queries import extend_forum_page
+        from registration.queries import with_seat_counts
+
+        extend_forum_page(with_seat_counts)

@@ -181,6 +181,10 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
             _("privacy notice"),
         )
 
+    # The legend above name, email, organization...: the desk's walk-in form names the
+    # attendee instead of "you".
+    details_legend = _("About you")
+
     # Layouts for the template only: a submission that succeeds is never rendered, so they
     # are built on first use.
     @cached_property
@@ -190,7 +194,7 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(
             Fieldset(
-                _("About you"),
+                self.details_legend,
                 "full_name",
                 "email",
                 Row(

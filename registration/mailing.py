@@ -44,6 +44,7 @@ KINDS = {
     "promotion",
     "already_registered",
     "reconfirmation",
+    "schedule_change",
 }
 
 
@@ -113,7 +114,7 @@ def flush(
         with transaction.atomic():
             pending = PendingEmail.objects.select_for_update(
                 skip_locked=True, of=("self",)
-            ).select_related("registration__conference", "forum")
+            ).select_related("registration__conference", "forum", "notice")
             if pending_ids is not None:
                 pending = pending.filter(pk__in=pending_ids)
             if older_than is not None:
@@ -124,9 +125,7 @@ def flush(
                 done.append(item.pk)
                 if item.registration is None:
                     continue  # a stand-in: nothing to send
-                subject, text, html = render_email(
-                    item.registration, item.kind, **({"forum": item.forum} if item.forum else {})
-                )
+                subject, text, html = render_email(item.registration, item.kind, **_extra(item))
                 email = Email.objects.create(
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[item.registration.email],
@@ -150,6 +149,27 @@ def flush(
     if email_ids and settings.EMAIL_DELIVERY == "immediate":
         deliver(email_ids)
     return email_ids
+
+
+def _extra(item: PendingEmail) -> dict:
+    """What an email's template needs beyond the registration: the forum a promotion is
+    about, the schedule changes a notice tells of (described in the attendee's language)."""
+    if item.notice_id:
+        from agenda.changelog import describe, link
+        from registration.services.notices import changes_for
+
+        changes = changes_for(item.registration, item.notice)
+        with (
+            translation.override(item.registration.language),
+            timezone.override(item.registration.conference.tzinfo),
+        ):
+            for change in changes:
+                change.text = describe(change)
+                change.title_shown = change.title()
+                change.forum_shown = change.forum_title()
+                change.url = absolute_url(link(change))
+        return {"changes": changes}
+    return {"forum": item.forum} if item.forum else {}
 
 
 def deliver(email_ids: list[int]) -> int:

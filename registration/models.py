@@ -1,12 +1,14 @@
 """Attendees' registrations and their forum picks. Written only by registration.services."""
 
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from agenda.models import Conference, Forum
+from agenda.models import Conference, Forum, ScheduleChange
 from registration.enums import Language, PickStatus, RegistrationStatus
 from registration.queries import ForumPickQuerySet, RegistrationQuerySet
 from registration.tickets import (  # noqa: F401 (migrations name these defaults here)
@@ -46,13 +48,56 @@ def issue_missing_links(registration) -> None:
             link.issue(registration)
 
 
+# What the check-in desk searches (Registration.search_text is made of these).
+SEARCHED_FIELDS = ("full_name", "email", "organization", "phone", "ticket_code")
+
+
+def searchable(value: str) -> str:
+    """Text as the desk search compares it: compatibility-decomposed (full-width letters
+    become plain ones), accents dropped (José is jose), case-folded, runs of spaces made
+    one. Done in Python, once per save, because neither SQLite nor PostgreSQL (without the
+    unaccent extension, which needs a superuser) can drop accents in a query."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def search_text_of(registration) -> str:
+    """The ``search_text`` column of a registration: name, email, organization, phone (also
+    as bare digits) and ticket code (also with its dash), one per line, ``searchable``."""
+    phone_digits = "".join(ch for ch in registration.phone or "" if ch.isdigit())
+    code = registration.ticket_code or ""
+    parts = [
+        registration.full_name,
+        registration.email,
+        registration.organization,
+        registration.phone,
+        phone_digits,
+        code,
+        format_ticket_code(code) if code else "",
+    ]
+    return "\n".join(searchable(part or "") for part in parts)
+
+
 class RegistrationManager(models.Manager.from_queryset(RegistrationQuerySet)):
     def bulk_create(self, objs, *args, **kwargs):
-        # bulk_create skips save(): issue the links here too.
+        # bulk_create skips save(): issue the links and fill the search column here too.
         objs = list(objs)
         for registration in objs:
             issue_missing_links(registration)
+            registration.search_text = search_text_of(registration)
         return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Erasure blanks names with bulk_update: the search column must forget them too.
+        fields = list(fields)
+        if set(fields) & set(SEARCHED_FIELDS):
+            objs = list(objs)
+            for registration in objs:
+                registration.search_text = search_text_of(registration)
+            if "search_text" not in fields:
+                fields.append("search_text")
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Registration(models.Model):
@@ -127,6 +172,9 @@ class Registration(models.Model):
     reconfirmed_at = models.DateTimeField(_("confirmed still coming"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What the check-in desk searches (``search_text_of``), kept in step by save(),
+    # bulk_create() and bulk_update(); never typed.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = RegistrationManager()
 
@@ -157,6 +205,13 @@ class Registration(models.Model):
 
     def save(self, *args, **kwargs):
         issue_missing_links(self)  # a new registration gets its links with its first INSERT
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.search_text = search_text_of(self)
+        elif set(update_fields) & set(SEARCHED_FIELDS):
+            # Only then: a check-in saving two columns reads no deferred name field.
+            self.search_text = search_text_of(self)
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     @property
@@ -292,6 +347,10 @@ class PendingEmail(models.Model):
     forum = models.ForeignKey(
         Forum, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For a "schedule_change" email: the batch of changes it tells of.
+    notice = models.ForeignKey(
+        "ChangeNotice", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -301,3 +360,97 @@ class PendingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.registration_id}"
+
+
+class DoorOverride(models.Model):
+    """A volunteer let someone into a forum they hold no seat in ("Let in anyway" at the
+    door): who, when, where. Kept apart from the picks because the person may have no pick
+    in that forum at all; undoing the check-in removes it with the door check-ins."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="door_overrides",
+        verbose_name=_("registration"),
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="door_overrides", verbose_name=_("forum")
+    )
+    let_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("let in by"),
+    )
+    # The username as it was, should the account be deleted later.
+    username = models.CharField(_("username"), max_length=150)
+    let_in_at = models.DateTimeField(_("let in at"))
+
+    class Meta:
+        verbose_name = _("door override")
+        verbose_name_plural = _("door overrides")
+        ordering = ["-let_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "forum"], name="one_door_override_per_forum"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.full_name} → {self.forum} ({self.username})"
+
+
+class ChangeNotice(models.Model):
+    """A batch of schedule changes an organizer told attendees about: one email to each person
+    seated or waiting in a changed forum, listing the changes that concern them
+    (registration.services.notices). A change is in at most one notice, so publishing the same
+    changes twice sends nothing twice."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="+", verbose_name=_("conference")
+    )
+    changes = models.ManyToManyField(
+        ScheduleChange, related_name="notices", verbose_name=_("schedule changes")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    recipients = models.PositiveIntegerField(_("emails queued"), default=0)
+
+    class Meta:
+        verbose_name = _("schedule change notice")
+        verbose_name_plural = _("schedule change notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.conference} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Star(models.Model):
+    """A talk an attendee starred: kept on the server so that their stars follow them from
+    phone to laptop (registration.stars). Everyone else's stars stay in their browser."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="stars", verbose_name=_("registration")
+    )
+    talk = models.ForeignKey(
+        "agenda.Talk", on_delete=models.CASCADE, related_name="stars", verbose_name=_("talk")
+    )
+    created_at = models.DateTimeField(_("starred"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("star")
+        verbose_name_plural = _("stars")
+        ordering = ["talk__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "talk"], name="one_star_per_talk")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} ★ {self.talk_id}"

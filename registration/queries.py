@@ -196,10 +196,11 @@ def emails_kept_for(registration):
 
 def registration_data(registration) -> dict:
     """Everything stored about an attendee, for their own download (JSON): what they told us,
-    their ticket and its history (check-in and by whom, "still coming?" asked and answered),
-    their forum picks with the check-ins at forum doors, the emails kept for them and those
-    still owed, and what the admin log says about their registration. (The links' nonces and
-    hashes are left out: they are keys, not data about the person.)"""
+        their ticket and its history (check-in and by whom, "still coming?" asked and answered),
+        their forum picks with the check-ins at forum doors (and any forum a volunteer let them into
+    without a seat), the emails kept for them and those
+        still owed, and what the admin log says about their registration. (The links' nonces and
+        hashes are left out: they are keys, not data about the person.)"""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -246,6 +247,20 @@ def registration_data(registration) -> dict:
             }
             for pick in picks
         ],
+        "starred_talks": [
+            {"talk": star.talk.title, "starred_at": _iso(star.created_at)}
+            for star in registration.stars.select_related("talk").order_by("talk__starts_at")
+        ],
+        "let_in_without_a_seat": [
+            {
+                "forum": override.forum.title,
+                "at": _iso(override.let_in_at),
+                "by": override.username,
+            }
+            for override in registration.door_overrides.select_related("forum").order_by(
+                "let_in_at", "pk"
+            )
+        ],
         "emails": [
             {
                 "subject": email.subject,
@@ -280,3 +295,53 @@ def forums_by_id(conference, forum_ids: Iterable[int]) -> dict:
     return (
         Forum.objects.filter(conference=conference).select_related("room").in_bulk(list(forum_ids))
     )
+
+
+def my_agenda(registration) -> list[dict]:
+    """An attendee's day plan: their seated and waiting forums and their starred talks, in
+    time order. Each starred talk says whether they hold a seat in its forum (``seat``:
+    "seated", "waiting" or None), and any two items that overlap in time (other than a talk
+    inside its own forum) are marked ``clashes`` with each other."""
+    from registration.models import Star
+
+    picks = {
+        pick.forum_id: pick
+        for pick in registration.picks.live().select_related("forum", "forum__room")
+    }
+    items = [
+        {
+            "kind": "forum",
+            "forum": pick.forum,
+            "starts_at": pick.forum.starts_at,
+            "ends_at": pick.forum.ends_at,
+            "seat": pick.status,
+            "clashes": [],
+        }
+        for pick in picks.values()
+    ]
+    stars = Star.objects.filter(registration=registration).select_related(
+        "talk", "talk__forum", "talk__forum__room"
+    )
+    for star in stars:
+        pick = picks.get(star.talk.forum_id)
+        items.append(
+            {
+                "kind": "talk",
+                "talk": star.talk,
+                "forum": star.talk.forum,
+                "starts_at": star.talk.starts_at,
+                "ends_at": star.talk.ends_at,
+                "seat": pick.status if pick else None,
+                "clashes": [],
+            }
+        )
+    items.sort(key=lambda item: (item["starts_at"], item["kind"] != "forum"))
+    for index, item in enumerate(items):
+        for other in items[index + 1 :]:
+            if other["starts_at"] >= item["ends_at"]:
+                break
+            if item["forum"].pk == other["forum"].pk:
+                continue  # a talk within its own forum
+            item["clashes"].append(other)
+            other["clashes"].append(item)
+    return items

@@ -108,7 +108,7 @@ def format_ticket_code(code: str) -> str:
 
 def qr_svg(ticket_code: str, *, title: str = "") -> SafeString:
     # segno escapes the title; the code itself is from our own alphabet.
-    svg = segno.make(ticket_code, error="m").svg_inline(
+    svg = segno.make_qr(ticket_code, error="m").svg_inline(
         scale=6,
         border=2,
         dark="#0b2a5b",
@@ -120,4 +120,4 @@ def qr_svg(ticket_code: str, *, title: str = "") -> SafeString:
 
 
 def qr_png_data_uri(ticket_code: str) -> str:
-    return segno.make(ticket_code, error="m").png_data_uri(scale=6, border=2)
+    return segno.make_qr(ticket_code, error="m").png_data_uri(scale=6, border=2)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registration.views import calendar, manage, register
+from registration.views import calendar, manage, register, stars
 
 app_name = "registration"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("r/<str:token>/delete/", manage.delete, name="delete"),
     path("r/<str:token>/new-link/", manage.replace_link, name="replace-link"),
     path("calendar/<str:token>.ics", calendar.calendar, name="calendar"),
+    path("stars/<str:key>/", stars.stars_view, name="stars"),
+    path("r/<str:token>/agenda/", manage.my_agenda, name="my-agenda"),
 ]

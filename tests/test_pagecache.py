@@ -269,3 +269,59 @@ def test_filter_values_are_keyed_and_unknown_ones_are_never_stored(
     assert everything.content == unknown.content
     stored = [key for key in pagecache._LOCAL if key.startswith("gotc:page:")]
     assert len(stored) == 2  # /agenda/?kind=flash and /agenda/
+
+
+def test_cached_page_carries_last_modified_and_answers_if_modified_since(client, forum):
+    from django.utils.http import parse_http_date
+
+    first = client.get("/agenda/")
+
+    again = client.get("/agenda/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert parse_http_date(first["Last-Modified"]) <= time.time()
+    assert again.status_code == 304
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_bypass_header_is_ignored_in_production(client, forum, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setattr(pagecache, "_BYPASS_ALLOWED", False)
+    client.get("/agenda/")
+
+    response = client.get("/agenda/", HTTP_X_PAGE_CACHE_BYPASS="1")
+
+    assert response.templates == []  # replayed from the cache
+    assert "ETag" in response
+
+
+@pytest.mark.parametrize("allowed_by", ["debug", "environment"])
+def test_bypass_header_renders_and_stores_nothing_for_benchmarks(
+    client, forum, settings, monkeypatch, allowed_by
+):
+    settings.DEBUG = allowed_by == "debug"
+    monkeypatch.setattr(pagecache, "_BYPASS_ALLOWED", allowed_by == "environment")
+
+    bypassed = client.get("/agenda/", HTTP_X_PAGE_CACHE_BYPASS="1")
+    again = client.get("/agenda/", HTTP_X_PAGE_CACHE_BYPASS="1")
+    normal = client.get("/agenda/")
+
+    assert bypassed.templates and again.templates  # rendered each time
+    assert "ETag" not in bypassed
+    assert normal.templates  # nothing was stored by the bypassed requests
+
+
+def test_last_modified_moves_whenever_the_content_changes():
+    start = int(time.time()) - 100
+    first = pagecache._first_seen("page", '"a"')
+    assert first >= start
+
+    # Dated by the first sighting of the current content, whatever came before.
+    pagecache.cache.set(f"gotc:page-seen:{pagecache._digest('page')}", ('"a"', start))
+    same = pagecache._first_seen("page", '"a"')
+    changed = pagecache._first_seen("page", '"b"')
+    back = pagecache._first_seen("page", '"a"')
+
+    assert same == start
+    assert changed > start
+    assert back >= changed
+    assert pagecache._first_seen("page", '"a"') == back

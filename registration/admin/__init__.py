@@ -4,6 +4,6 @@ Every write that touches seats goes through registration.services (actions, capa
 Importing the package registers every admin (Django's autodiscover imports it).
 """
 
-from registration.admin import forums, outbox, records, registrations
+from registration.admin import forums, notices, outbox, records, registrations
 
-__all__ = ["forums", "outbox", "records", "registrations"]
+__all__ = ["forums", "notices", "outbox", "records", "registrations"]

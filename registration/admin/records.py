@@ -1,4 +1,5 @@
-"""Records only the application writes: forum picks, the export log and the admin log.
+"""Records only the application writes: forum picks, door overrides, the export log and the
+admin log.
 Organizers read them here; nobody adds, edits or deletes them."""
 
 from django.contrib import admin
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.admin import BoundedSearchMixin
 from registration.admin.lookups import DeclaredLookupsOnly
-from registration.models import ExportLog, ForumPick
+from registration.models import DoorOverride, ExportLog, ForumPick
 
 
 class ReadOnlyAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmin):
@@ -37,6 +38,17 @@ class ForumPickAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["registration", "forum"]
     ordering = ["forum", "status", "picked_at"]
+
+
+@admin.register(DoorOverride)
+class DoorOverrideAdmin(ReadOnlyAdmin):
+    """Who a volunteer let into a forum without a seat there ("Let in anyway" at the door)."""
+
+    list_display = ["let_in_at", "registration", "forum", "username"]
+    list_filter = ["forum__conference", "forum"]
+    search_fields = ["registration__full_name", "registration__email", "username"]
+    list_select_related = ["registration", "forum"]
+    date_hierarchy = "let_in_at"
 
 
 @admin.register(ExportLog)

@@ -54,3 +54,20 @@ class AlreadyCheckedIn(RegistrationError):
     def __init__(self, message: str, *, registration):
         super().__init__(message)
         self.registration = registration
+
+
+class NotSeatedHere(RegistrationError):
+    """At a forum's door, someone without a seat in that forum: refused until a volunteer
+    lets them in anyway (or seats them from the waiting list). ``seated`` lists the forums
+    they do hold a seat in; ``waiting`` says whether they are on this forum's waiting list."""
+
+    def __init__(self, message: str, *, registration, forum, seated, waiting: bool):
+        super().__init__(message)
+        self.registration = registration
+        self.forum = forum
+        self.seated = seated
+        self.waiting = waiting
+
+
+class OtherEditionTicket(UnknownTicket):
+    """A ticket code of another edition of the conference (codes are unique across them)."""

@@ -32,6 +32,8 @@ def erase_registration(*, registration: Registration, now: datetime | None = Non
         registration = lock_one(Registration.objects.all(), registration.pk)
         _erase([registration])
         registration.save()
+        # Their starred talks go too (after the event, anonymizing keeps the counts).
+        registration.stars.all().delete()
 
 
 def anonymize_conference(*, conference: Conference) -> int:

@@ -9,6 +9,9 @@ from agenda.models import Conference, Forum
 from registration.staff.exports import COLUMNS, DEFAULT_COLUMNS, ExportRequest
 from registration.staff.queries import conference_forums
 
+# The longest search the desk accepts: a long name with its organization, and then some.
+MAX_QUERY = 100
+
 
 class ExportForm(forms.Form):
     forum = forms.ModelChoiceField(
@@ -73,20 +76,36 @@ class ExportForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    """The desk's one input (a scanned or typed ticket code, or a search) and its door.
+
+    A result's button posts ``registration`` (its id) instead of a code, and ``action``: check
+    in, let in without a seat ("let_in"), or seat from the waiting list ("seat")."""
+
+    CHECK_IN, LET_IN, SEAT = "check_in", "let_in", "seat"
+
     code = forms.CharField(
-        label=_("Ticket code"),
-        max_length=32,
+        label=_("Ticket code or name"),
+        help_text=_(
+            "Scan or type a ticket code, or search part of a name, email, phone or organization."
+        ),
+        max_length=MAX_QUERY,
+        required=False,
         widget=forms.TextInput(
             attrs={
                 "autofocus": True,
                 "autocomplete": "off",
-                "autocapitalize": "characters",
                 "spellcheck": "false",
-                "class": "form-control-lg font-monospace",
-                "placeholder": "ABCD-EFGH",
+                "class": "form-control-lg",
+                "placeholder": "ABCD-EFGH · 王小明 · jose@example.org",
+                "enterkeyhint": "search",
             }
         ),
-        error_messages={"required": _("Type or scan a ticket code.")},
+        error_messages={
+            "max_length": _(
+                "Type at most %(limit_value)d characters (this has %(show_value)d): a ticket "
+                "code, or part of a name."
+            )
+        },
     )
     forum = forms.ModelChoiceField(
         queryset=Forum.objects.none(),
@@ -95,7 +114,33 @@ class CheckInForm(forms.Form):
         label=_("Door"),
         help_text=_("Choose a forum to check people in at that forum's door."),
     )
+    registration = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("This person is not on the list any more: search again."),
+            "min_value": _("This person is not on the list any more: search again."),
+            "max_value": _("This person is not on the list any more: search again."),
+        },
+    )
+    action = forms.ChoiceField(
+        required=False,
+        choices=[(CHECK_IN, CHECK_IN), (LET_IN, LET_IN), (SEAT, SEAT)],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Unknown action: reload the page and try again.")},
+    )
 
     def __init__(self, *args, conference: Conference, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forum"].queryset = conference_forums(conference)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("code") and not cleaned.get("registration"):
+            self.add_error(
+                "code", _("Type or scan a ticket code, or type part of a name to search.")
+            )
+        cleaned["action"] = cleaned.get("action") or self.CHECK_IN
+        return cleaned

@@ -2,18 +2,36 @@
 export reads (its rows, its waiting-list positions). Counts come from annotations, never loops;
 waiting lists come in WAITING_ORDER, the order they are served in."""
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Aggregate, CharField, Count, F, Func, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat, Substr, TruncDate, TruncMinute
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncDate, TruncMinute
 
 from agenda.models import Conference, Forum
 from registration.enums import PickStatus, RegistrationStatus
-from registration.models import ExportPreference, ForumPick, Registration
+from registration.models import ExportPreference, ForumPick, Registration, Star
 from registration.queries import WAITING_ORDER, with_seat_counts
+
+try:  # pinyin order for Chinese names on door lists (name_sort_key)
+    from pypinyin import Style, lazy_pinyin
+except ImportError:  # pragma: no cover - a dependency; door lists still sort without it
+    Style = lazy_pinyin = None
 
 
 def conference_forums(conference: Conference) -> QuerySet[Forum]:
@@ -39,9 +57,20 @@ def dashboard(conference: Conference) -> Dashboard:
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
     came = Q(picks__status=PickStatus.SEATED, picks__checked_in_at__isnull=False)
+    # Stars on the forum's talks (interest, next to seats: rooms can be swapped in time).
+    stars = (
+        Star.objects.filter(talk__forum=OuterRef("pk"))
+        .order_by()
+        .values("talk__forum")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     forums = (
         with_seat_counts(conference_forums(conference))
-        .annotate(came=Count("picks", filter=came, distinct=True))
+        .annotate(
+            came=Count("picks", filter=came, distinct=True),
+            stars=Coalesce(Subquery(stars), 0),
+        )
         .select_related("room")
     )
     return Dashboard(totals=totals, forums=forums, days=registrations_per_day(conference))
@@ -77,9 +106,67 @@ def printable_forum(forum_id: int) -> Forum | None:
     return Forum.objects.select_related("conference", "room").filter(pk=forum_id).first()
 
 
+# Runs of ASCII digits are compared as numbers; other text as folded text.
+DIGITS = re.compile(r"([0-9]+)")
+# Runs of Chinese characters (CJK Unified Ideographs, extension A, compatibility ideographs,
+# extensions B and beyond), which are spelled in pinyin.
+HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+
+
+def name_sort_key(name: str) -> tuple:
+    """The place of ``name`` on a door list: natural order, Chinese names by pinyin.
+
+    - Latin names: case- and accent-insensitive ("zoë" next to "Zoe"), numbers as numbers
+      ("Attendee 2" before "Attendee 10"), full-width letters and digits as their ASCII forms.
+    - Chinese names: by their Hanyu Pinyin, from pypinyin (MIT-licensed, actively maintained,
+      widely used, pure Python, with a phrase dictionary for readings that depend on the
+      word), syllable by syllable, then by tone (1-4, neutral last) as a pinyin-ordered
+      dictionary does; characters read alike (张 and 章) then by code point. So 王芳 sits
+      next to "Wang Fang" among the W's, where readers of either script look for it, and a
+      name is compared word by word ("a ming" before "adam", as "Li Na" before "Lina").
+      Stroke order is not offered: it would need ICU's "zh@collation=stroke" through PyICU,
+      a C++ extension, for a list that desk volunteers read by pinyin anyway. Surnames with
+      a reading of their own are read as the common character (单 as dan, not Shan).
+    - Without pypinyin installed, Chinese characters sort by code point after Latin names
+      (nothing breaks; the order is only less useful).
+    """
+    text = unicodedata.normalize("NFKC", name)
+    syllables = _pinyin(text)
+    spelled = " ".join(syllable for syllable, _tone in syllables)
+    folded = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", spelled.casefold())
+        if not unicodedata.combining(ch)
+    )
+    parts = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, " ".join(part.split()))
+        for part in DIGITS.split(folded)
+        if part.strip()
+    )
+    tones = tuple(tone for _syllable, tone in syllables)
+    return parts, tones, text
+
+
+def _pinyin(text: str) -> list[tuple[str, int]]:
+    """``text`` as (syllable, tone) pairs: each Chinese character as its pinyin without tone
+    marks (tone 1-4, 5 for the neutral tone), other runs of text as they are (tone 0)."""
+    pairs = []
+    for run in HAN.split(text):
+        if not run:
+            continue
+        if lazy_pinyin is None or not HAN.fullmatch(run):
+            pairs.append((run, 0))
+            continue
+        for piece in lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True):
+            tone = piece[-1:]
+            pairs.append((piece[:-1], int(tone)) if tone.isdigit() else (piece, 0))
+    return pairs
+
+
 def door_list(forum: Forum) -> DoorList:
-    """The confirmed attendees seated in ``forum`` (by name, case-insensitively) and its
-    waiting list (in the order it is served), registrations loaded."""
+    """The confirmed attendees seated in ``forum`` (by name in natural order, see
+    ``name_sort_key``; registration ids break ties) and its waiting list (in the order it is
+    served), registrations loaded."""
     picks = list(
         forum.picks.live()
         .filter(registration__status=RegistrationStatus.CONFIRMED)
@@ -88,7 +175,7 @@ def door_list(forum: Forum) -> DoorList:
     )
     seated = sorted(
         (pick for pick in picks if pick.status == PickStatus.SEATED),
-        key=lambda pick: pick.registration.full_name.casefold(),
+        key=lambda pick: (name_sort_key(pick.registration.full_name), pick.registration_id),
     )
     return DoorList(seated=seated, waiting=[p for p in picks if p.status == PickStatus.WAITING])
 

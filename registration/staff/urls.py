@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registration.staff import views
+from registration.staff import badge_views, views, walkin
 
 app_name = "staff"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("checkin/<int:registration_id>/undo/", views.undo_checkin, name="undo-checkin"),
     path("reconfirm/", views.reconfirm, name="reconfirm"),
+    path("badges/", badge_views.badge_page, name="badges"),
+    path("badges/pdf/", badge_views.badge_pdf, name="badges-pdf"),
+    path("badges/<int:registration_id>/pdf/", badge_views.person_badge, name="badge-person"),
+    path("walkin/", walkin.walkin, name="walkin"),
+    path("walkin/<int:registration_id>/", walkin.walkin_ticket, name="walkin-ticket"),
 ]

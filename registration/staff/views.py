@@ -5,12 +5,14 @@ the service's refusal into what the page shows."""
 
 import re
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,10 +22,12 @@ from agenda.views import get_conference
 from registration import services
 from registration.decorators import private_page, rate_limited
 from registration.models import Registration
-from registration.staff import exports, queries
+from registration.services import door as door_service
+from registration.services.errors import NotSeatedHere, OtherEditionTicket, UnknownTicket
+from registration.staff import exports, queries, search
 from registration.staff.charts import chart
 from registration.staff.downloads import download
-from registration.staff.forms import CheckInForm, ExportForm
+from registration.staff.forms import MAX_QUERY, CheckInForm, ExportForm
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -109,27 +113,85 @@ def forum_print(request: HttpRequest, forum_id: int) -> HttpResponse:
 @staff_required("registration.check_in")
 @rate_limited("checkin", method="POST", key="user_or_ip")
 def checkin(request: HttpRequest) -> HttpResponse:
+    """The desk: a scanned or typed ticket code checks in at once; anything else searches,
+    and each person found has a button that checks them in. At a forum's door, someone
+    without a seat there is refused until the volunteer lets them in anyway or seats them."""
     conference = _conference(request)
     if request.method != "POST":
-        form = CheckInForm(conference=conference, initial={"forum": request.GET.get("forum")})
-        return _checkin_page(request, conference, form)
+        door = _door_from_query(conference, request.GET.get("forum"))
+        query = request.GET.get("q", "").strip()[:MAX_QUERY]
+        form = CheckInForm(conference=conference, initial={"forum": door, "code": query})
+        if not query:
+            return _checkin_page(request, conference, form, door=door)
+        # A link from elsewhere (the walk-in page's "already registered") searches; only a
+        # POST checks anyone in.
+        found = search.search(conference, query)
+        if found.people:
+            return _checkin_page(request, conference, form, door=door, found=found)
+        message = _("Nobody matches “%(query)s”.") % {"query": query[:40]}
+        return _checkin_page(request, conference, form, door=door, error=message)
     form = CheckInForm(request.POST, conference=conference)
     if not form.is_valid():
-        return _checkin_page(request, conference, form)
-    forum = form.cleaned_data["forum"]
-    # Keep the chosen door, clear the code for the next person.
-    next_form = CheckInForm(conference=conference, initial={"forum": forum})
-    page = partial(_checkin_page, request, conference, next_form)
+        door = None if form.has_error("forum") else form.cleaned_data.get("forum")
+        return _checkin_page(request, conference, form, door=door)
+    data = form.cleaned_data
+    door = data["forum"]
+    # Keep the chosen door, clear the box for the next person.
+    next_form = CheckInForm(conference=conference, initial={"forum": door})
+    page = partial(_checkin_page, request, conference, next_form, door=door)
+    if data["registration"]:
+        registration = search.person(conference, data["registration"])
+        if registration is None:
+            message = _("This person is not registered for %(conference)s: search again.")
+            return page(error=message % {"conference": conference.name}, status=404)
+    else:
+        query = data["code"]
+        try:
+            registration = door_service.find_ticket(conference=conference, code=query)
+        except OtherEditionTicket as exc:
+            return page(error=exc.message, status=404)
+        except UnknownTicket as exc:
+            found = search.search(conference, query)
+            if found.people:
+                # The query stays in the box: the volunteer refines it, or presses Enter.
+                form = CheckInForm(conference=conference, initial={"forum": door, "code": query})
+                return _checkin_page(request, conference, form, door=door, found=found)
+            if search.looks_like_ticket_code(query):
+                return page(error=exc.message, status=404)
+            message = _(
+                "Nobody matches “%(query)s”. Try part of the name, the email, the phone "
+                "number or the organization."
+            )
+            return page(error=message % {"query": query[:40]}, status=404)
+    return _admit(request, page, registration, door, data["action"])
+
+
+def _admit(request, page, registration, door, action: str) -> HttpResponse:
+    """Check ``registration`` in at ``door`` as ``action`` asks; the page says what happened."""
     try:
-        registration = services.find_ticket(conference=conference, code=form.cleaned_data["code"])
-        result = services.check_in(registration=registration, by=request.user, forum=forum)
+        if action == CheckInForm.SEAT and door is not None:
+            result = door_service.seat_at_door(
+                registration=registration, forum=door, by=request.user
+            )
+        else:
+            let_in = action == CheckInForm.LET_IN
+            result = door_service.check_in(
+                registration=registration, by=request.user, forum=door, let_in=let_in
+            )
     except services.AlreadyCheckedIn as exc:
         return page(result=services.CheckIn(registration=exc.registration), warning=exc.message)
-    except services.UnknownTicket as exc:
-        return page(error=exc.message, status=404)
+    except NotSeatedHere as exc:
+        return page(refusal=exc, status=409)
     except services.RegistrationError as exc:
         return page(error=exc.message, status=409)
     return page(result=result)
+
+
+def _door_from_query(conference: Conference, value: str | None):
+    """The door a link names (``?forum=``, kept after an undo), if it is this conference's."""
+    if not value or not value.isdigit() or len(value) > 10:
+        return None
+    return queries.conference_forums(conference).filter(pk=int(value)).first()
 
 
 def _checkin_page(
@@ -137,18 +199,34 @@ def _checkin_page(
     conference: Conference,
     form: CheckInForm,
     *,
+    door=None,
     result: services.CheckIn | None = None,
+    found: search.SearchResult | None = None,
+    refusal: NotSeatedHere | None = None,
     error: str | None = None,
     warning: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    numbers = search.door_numbers(conference, door)
     context = {
         "conference": conference,
         "form": form,
+        "door": door,
+        "numbers": numbers,
         "result": result,
         "seated": queries.seated_picks(result.registration) if result else [],
+        "found": found,
+        "refusal": refusal,
+        # Seating from the waiting list is offered only while the door has a free seat.
+        "can_seat": bool(refusal and refusal.waiting and numbers.free),
         "error": error,
         "warning": warning,
+        # The buttons' actions (a dict: the template language would call the form class).
+        "actions": {
+            "CHECK_IN": CheckInForm.CHECK_IN,
+            "LET_IN": CheckInForm.LET_IN,
+            "SEAT": CheckInForm.SEAT,
+        },
         "staff_nav": "checkin",
     }
     return render(request, "registration/staff/checkin.html", context, status=status)
@@ -160,7 +238,16 @@ def undo_checkin(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=registration_id)
     services.undo_check_in(registration=registration)
     messages.success(request, _("Check-in of %(name)s undone.") % {"name": registration.full_name})
-    return redirect("staff:checkin")
+    # Back to the same door (and edition): the volunteer is still standing at it.
+    params = {}
+    forum = request.POST.get("forum", "")
+    if forum.isdigit() and len(forum) <= 10:
+        params["forum"] = forum
+    slug = request.POST.get("conference", "")
+    if SLUG.fullmatch(slug):
+        params["conference"] = slug
+    url = reverse("staff:checkin")
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from agenda.models import Forum
 from agenda.templatetags.program import program_reverse
@@ -18,6 +18,7 @@ from registration import queries, services
 from registration.decorators import private_page, rate_limited
 from registration.forms import ChangePicksForm
 from registration.models import CALENDAR_LINK, Registration
+from registration.services import stars as services_stars
 from registration.tickets import qr_svg
 
 
@@ -77,6 +78,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         can_change=registration.is_active and conference.registration_is_open(),
         qr=qr_svg(registration.ticket_code, title=title),
         home_url=program_reverse(conference, "home"),
+        star_key=services_stars.star_key(registration) if registration.is_active else "",
     )
 
 
@@ -139,6 +141,23 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return redirect("registration:calendar", token=CALENDAR_LINK.current_token(registration))
+
+
+@require_safe
+@private_page
+@rate_limited("manage")
+def my_agenda(request: HttpRequest, token: str) -> HttpResponse:
+    """Seated forums and starred talks on one timeline, with what clashes and where a
+    starred talk has no seat behind it."""
+    registration = _manageable(token)
+    return _page(
+        request,
+        "my_agenda.html",
+        registration,
+        token,
+        items=queries.my_agenda(registration),
+        star_key=services_stars.star_key(registration) if registration.is_active else "",
+    )
 
 
 @private_page

@@ -29,7 +29,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not conference.registration_is_open():
         return _closed(request, conference)
     if request.method != "POST":
-        form = RegistrationForm(conference=conference, initial={"language": _default_language()})
+        form = RegistrationForm(conference=conference, initial=_initial(request, conference))
         return _form_page(request, conference, form)
     form = RegistrationForm(request.POST, conference=conference)
     if not form.is_valid():
@@ -109,6 +109,16 @@ def _drop_connection() -> None:
     """Close the broken connection: the next query opens a new one."""
     with contextlib.suppress(*DATABASE_DOWN):  # already dead: Django has forgotten it
         connection.close()
+
+
+def _initial(request: HttpRequest, conference) -> dict:
+    """The form as first shown: the page's language, and the forum whose "Register" button
+    led here ticked (``?forum=<slug>``; an unknown slug ticks nothing)."""
+    initial = {"language": _default_language()}
+    slug = request.GET.get("forum", "")[:80]
+    if slug:
+        initial["forums"] = list(conference.forums.filter(slug=slug).values_list("pk", flat=True))
+    return initial
 
 
 def _default_language() -> str:

@@ -14,8 +14,21 @@ pytestmark = pytest.mark.django_db
 def forum_cards(response) -> list[tuple[str, str]]:
     """[(forum title, seats line)] of the "Forums at a glance" cards, in page order."""
     return [
-        (text(card.find(".//h4")), text(card.findall(".//p")[-1]))
+        (text(card.find(".//h4")), text(seats_line(card)))
         for card in with_class(parse(response), "article", "forum-card")
+    ]
+
+
+def seats_line(card):
+    """The card's line under the time and room (seats left, or "Full")."""
+    return next(p for p in card.findall(".//p") if "small" in (p.get("class") or "").split())
+
+
+def card_actions(response) -> list[tuple[str, str]]:
+    """[(button text, link)] of the forum cards' Register / "Join the waiting list"."""
+    return [
+        (text(link), link.get("href"))
+        for link in with_class(parse(response), "a", "forum-card-action")
     ]
 
 
@@ -52,6 +65,10 @@ def test_home_shows_full_for_full_forum(client, conference, morning, day_two, fi
     assert forum_cards(response) == [
         ("Open Source Infrastructure", "5 seats left"),
         ("Flash Talks", "Full waiting list open"),
+    ]
+    assert card_actions(response) == [
+        ("Register", f"/register/?forum={morning.slug}"),
+        ("Join the waiting list", f"/register/?forum={day_two.slug}"),
     ]
 
 

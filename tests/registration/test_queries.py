@@ -105,6 +105,7 @@ REGISTRATION_KEYS = {
     "reconfirmed_at": "still_coming_confirmed_at",
     "created_at": "registered_at",
     "updated_at": "last_changed_at",
+    "search_text": None,  # a derived copy of the fields above, for the desk's search
 }
 PICK_KEYS = {
     "id": None,
@@ -130,7 +131,14 @@ def test_registration_data_has_a_key_for_every_column(conference, morning, regis
     assert columns(Registration) == set(REGISTRATION_KEYS)
     assert columns(ForumPick) == set(PICK_KEYS)
     shown = {key for key in REGISTRATION_KEYS.values() if key}
-    assert set(data) == shown | {"forum_picks", "emails", "emails_owed", "admin_log"}
+    assert set(data) == shown | {
+        "forum_picks",
+        "starred_talks",
+        "let_in_without_a_seat",
+        "emails",
+        "emails_owed",
+        "admin_log",
+    }
     (pick,) = data["forum_picks"]
     assert set(pick) == {key for key in PICK_KEYS.values() if key}
 
@@ -170,6 +178,27 @@ def test_registration_data_shows_check_ins_and_who_checked_in(
 
     assert (data["checked_in_at"], data["checked_in_by"]) == (at_entrance.isoformat(), "desk-anna")
     assert [pick["came_to_the_forum_at"] for pick in data["forum_picks"]] == [at_door.isoformat()]
+
+
+def test_registration_data_shows_who_let_them_in_without_a_seat(
+    conference, morning, register, django_user_model
+):
+    from registration.models import DoorOverride
+    from tests.factories import ForumFactory
+
+    registration = register(conference, [morning]).registration
+    other = ForumFactory(conference=conference, title="Web3", day=2)
+    desk = django_user_model.objects.create_user("desk-li")
+    at = timezone.now()
+    DoorOverride.objects.create(
+        registration=registration, forum=other, let_in_by=desk, username="desk-li", let_in_at=at
+    )
+
+    data = queries.registration_data(registration)
+
+    assert data["let_in_without_a_seat"] == [
+        {"forum": "Web3", "at": at.isoformat(), "by": "desk-li"}
+    ]
 
 
 def test_registration_data_shows_still_coming_asked_and_answered(conference, morning, register):

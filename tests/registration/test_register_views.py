@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from post_office.models import Email
 
@@ -505,3 +506,18 @@ def test_register_refuses_a_forum_deleted_after_the_form_was_shown(
 
     assert field_errors(page, "forums") == [NOT_ON_PROGRAM]
     assert Registration.objects.count() == 0
+
+
+def test_a_forums_register_button_ticks_that_forum(client, conference, morning):
+    page = client.get(reverse("registration:register") + f"?forum={morning.slug}")
+
+    assert page.context["form"].initial["forums"] == [morning.pk]
+    assert f'id="id_forums_{morning.pk}" checked' in page.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["no-such-forum", "x" * 5000, "%00", "'; DROP TABLE"])
+def test_an_unknown_forum_ticks_nothing(client, conference, morning, slug):
+    page = client.get(reverse("registration:register"), {"forum": slug})
+
+    assert page.status_code == 200
+    assert page.context["form"].initial["forums"] == []

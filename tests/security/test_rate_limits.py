@@ -221,6 +221,7 @@ def test_default_limits_let_a_company_register_a_dozen_colleagues(
         "manage": "120/m",
         "new_link": "10/h",
         "checkin": "240/m",
+        "stars": "120/m",
     }
 
 
@@ -322,6 +323,7 @@ def test_every_limit_is_set_from_the_environment():
         RATELIMIT_MANAGE="2000/m",
         RATELIMIT_NEW_LINK="30/h",
         RATELIMIT_CHECKIN="5000/m",
+        RATELIMIT_STARS="600/m",
         AXES_FAILURE_LIMIT="9",
         AXES_COOLOFF_MINUTES="2",
     )
@@ -341,7 +343,13 @@ def test_every_limit_is_set_from_the_environment():
     )
 
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
-        {"register": "1000/m", "manage": "2000/m", "new_link": "30/h", "checkin": "5000/m"},
+        {
+            "register": "1000/m",
+            "manage": "2000/m",
+            "new_link": "30/h",
+            "checkin": "5000/m",
+            "stars": "600/m",
+        },
         9,
         120.0,
         True,

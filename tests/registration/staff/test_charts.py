@@ -16,12 +16,14 @@ def test_chart_scales_the_busiest_day_to_the_full_height():
 
     drawn = chart(days, width=240, height=130)
 
-    assert drawn["max"] == 4
+    # Plot from y=24 (room for the counts) down to the axis at 130 - 30 = 100.
+    assert (drawn["max"], drawn["base"], drawn["left"]) == (4, 100, 40)
     assert [(bar["height"], bar["y"], bar["count"]) for bar in drawn["bars"]] == [
-        (100.0, 10.0, 4),
-        (50.0, 60.0, 2),
+        (76.0, 24.0, 4),
+        (38.0, 62.0, 2),
     ]
-    assert [(bar["x"], bar["width"]) for bar in drawn["bars"]] == [(40, 98.0), (140.0, 98.0)]
+    # Two slots of 100 from x=40, bars 80% of a slot wide (at most 48), centred in them.
+    assert [(bar["x"], bar["width"]) for bar in drawn["bars"]] == [(66.0, 48), (166.0, 48)]
 
 
 def test_chart_of_days_without_registrations_draws_flat_bars():

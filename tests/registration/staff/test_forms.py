@@ -64,7 +64,7 @@ def test_forum_choices_are_this_conferences_forums_in_program_order(
     ("data", "field"),
     [
         ({"code": ""}, "code"),
-        ({"code": "A" * 33}, "code"),
+        ({"code": "A" * 101}, "code"),
         ({"code": "ABCD", "forum": "x"}, "forum"),
     ],
     ids=["empty-code", "too-long-code", "forum-not-a-number"],

@@ -102,7 +102,7 @@ def test_checkin_twice_warns_when_and_by_whom(desk_client, client_for, attendees
     )
 
 
-@pytest.mark.parametrize("code", ["ZZZZ-ZZZZ", "ab", "x" * 32], ids=["unknown", "short", "long"])
+@pytest.mark.parametrize("code", ["ZZZZ-ZZZZ", "zzzz zzzz", "AB3D7FGH"])
 def test_checkin_of_unknown_code_is_an_error(desk_client, attendees, code):
     response = desk_client.post(CHECKIN, {"code": code})
 
@@ -112,6 +112,17 @@ def test_checkin_of_unknown_code_is_an_error(desk_client, attendees, code):
         "paragraphs": [f"No ticket with the code “{code}”."],
         "seated": [],
     }
+
+
+@pytest.mark.parametrize("query", ["ab", "x" * 32, "Nobody Here"], ids=["short", "long", "name"])
+def test_search_that_finds_nobody_says_what_to_try(desk_client, attendees, query):
+    response = desk_client.post(CHECKIN, {"code": query})
+
+    assert response.status_code == 404
+    assert result_card(response)["paragraphs"] == [
+        f"Nobody matches “{query}”. Try part of the name, the email, the phone number or the "
+        "organization."
+    ]
 
 
 def test_checkin_of_other_conferences_ticket_is_unknown(desk_client, attendees, other_conference):
@@ -142,15 +153,18 @@ def test_checkin_without_code_is_a_form_error(desk_client, attendees, code):
     response = desk_client.post(CHECKIN, {"code": code})
 
     assert response.status_code == 200
-    assert field_errors(response, "code") == ["Type or scan a ticket code."]
+    assert field_errors(response, "code") == [
+        "Type or scan a ticket code, or type part of a name to search."
+    ]
     assert result_card(response) == {}
 
 
-def test_checkin_with_too_long_code_is_a_form_error(desk_client, attendees):
-    response = desk_client.post(CHECKIN, {"code": "A" * 33})
+def test_checkin_with_too_long_search_is_a_form_error(desk_client, attendees):
+    response = desk_client.post(CHECKIN, {"code": "王" * 1000})
 
+    assert response.status_code == 200
     assert field_errors(response, "code") == [
-        "Ensure this value has at most 32 characters (it has 33)."
+        "Type at most 100 characters (this has 1000): a ticket code, or part of a name."
     ]
 
 
@@ -213,17 +227,17 @@ def test_forum_door_checkin_after_entrance_is_no_warning(desk_client, attendees,
 
 
 @pytest.mark.parametrize("who", ["hannah", "lina"], ids=["waiting", "not-picked"])
-def test_forum_door_checkin_warns_when_not_seated_there(desk_client, attendees, cloud, who):
+def test_forum_door_refuses_who_is_not_seated_there(desk_client, attendees, cloud, who):
     registration = getattr(attendees, who)
 
     response = desk_client.post(CHECKIN, {"code": registration.ticket_code, "forum": cloud.pk})
 
+    registration.refresh_from_db()
     card = result_card(response)
-    assert card["paragraphs"][:3] == [
-        "✓ Checked in",
-        "Not seated in “Cloud Native”.",
-        registration.full_name,
-    ]
+    assert response.status_code == 409
+    assert card["error"] is False  # a card, not a bare error: it offers "Let in anyway"
+    assert card["paragraphs"][0] == "✗ No seat here"
+    assert registration.checked_in_at is None
     assert registration.picks.filter(checked_in_at__isnull=False).count() == 0
 
 
