@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var STARS = "gotc.stars", SYNC = "gotc.starsync", MERGED = "gotc.starsync.merged";
+  var PENDING = "gotc.stars.pending";
   var store;
   try { store = window.localStorage; store.getItem(STARS); } catch (e) { return; }
   var labels = document.getElementById("star-labels");
@@ -27,6 +28,7 @@
   }
   var url = store.getItem(SYNC);
   var buttons = [];
+  var clicks = 0;  // a click while the server's list is on its way makes that list stale
 
   function show() {
     buttons.forEach(function (button) {
@@ -39,15 +41,31 @@
     document.dispatchEvent(new CustomEvent("gotc:stars", { detail: Array.from(stars) }));
   }
 
+  // Clicks not yet confirmed by the server ({talk: starred}): a click followed at once by a
+  // link, or made offline, is sent again on the next page instead of being lost.
+  function pending() {
+    try { return JSON.parse(store.getItem(PENDING)) || {}; } catch (e) { return {}; }
+  }
+  function settle(talk, starred) {
+    var waiting = pending();
+    if (waiting[talk] === starred) { delete waiting[talk]; store.setItem(PENDING, JSON.stringify(waiting)); }
+  }
   function send(talk, starred) {
     if (!url) { return Promise.resolve(null); }
+    var waiting = pending();
+    waiting[talk] = starred;
+    store.setItem(PENDING, JSON.stringify(waiting));
     return fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       credentials: "omit",
+      keepalive: true,  // finishes even if the visitor leaves the page right away
       body: JSON.stringify({ talk: talk, starred: starred })
-    }).then(function (response) { return response.ok ? response.json() : null; })
-      .catch(function () { return null; });
+    }).then(function (response) {
+      // 400: a talk the server will never take (another edition): nothing to retry.
+      if (response.ok || response.status === 400) { settle(talk, starred); }
+      return response.ok ? response.json() : null;
+    }).catch(function () { return null; });
   }
 
   document.querySelectorAll("[data-star-talk]").forEach(function (item) {
@@ -61,6 +79,7 @@
       event.stopPropagation();
       var talk = Number(button.dataset.talk);
       var starred = !stars.has(talk);
+      clicks += 1;
       if (starred) { stars.add(talk); } else { stars.delete(talk); }
       save(stars);
       show();
@@ -72,16 +91,24 @@
   show();
 
   if (!url) { return; }
+  var clicksBefore = clicks;
   fetch(url, { credentials: "omit", cache: "no-store" }).then(function (response) {
     if (response.status === 404) {  // a replaced private link: stop syncing with it
-      store.removeItem(SYNC); store.removeItem(MERGED); url = null; return null;
+      store.removeItem(SYNC); store.removeItem(MERGED); store.removeItem(PENDING);
+      url = null; return null;
     }
     return response.ok ? response.json() : null;
   }).then(function (data) {
-    if (!data) { return; }
+    if (!data || clicks !== clicksBefore) { return; }  // this page's clicks are newer
     var server = new Set(data.talks.map(Number));
     if (store.getItem(MERGED) === url) {
       stars = server;
+      var waiting = pending();
+      Object.keys(waiting).forEach(function (key) {
+        var talk = Number(key);
+        if (waiting[key]) { stars.add(talk); } else { stars.delete(talk); }
+        send(talk, waiting[key]);
+      });
     } else {
       stars.forEach(function (talk) { if (!server.has(talk)) { send(talk, true); } });
       server.forEach(function (talk) { stars.add(talk); });
