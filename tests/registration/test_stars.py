@@ -133,7 +133,7 @@ def test_thousands_of_toggles_from_one_client_are_rate_limited_not_errors(
     client, attendee, talk, settings
 ):
     settings.RATELIMIT_ENABLE = True
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "stars": "50/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "stars": "50/h"}
     url = stars_url(attendee)
 
     statuses = [
@@ -141,7 +141,10 @@ def test_thousands_of_toggles_from_one_client_are_rate_limited_not_errors(
     ]
 
     assert set(statuses) == {200, 429}
-    assert statuses.count(200) == 50
+    # django-ratelimit counts in fixed windows: a run that spans the turn of the hour gets a
+    # second allowance.
+    assert statuses.count(200) in (50, 100)
+    assert statuses[:50] == [200] * 50 and statuses[50] == 429
 
 
 def test_my_agenda_shows_forums_and_starred_talks_with_what_clashes(
