@@ -1,13 +1,52 @@
 """Admin for organizers: the whole program, with links to the public pages."""
 
+import datetime as dt
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+
+# Time zones as organizers call them; any other zone is shown by its name ("Europe/Berlin").
+ZONE_NAMES = {
+    "Asia/Shanghai": _("Beijing time"),
+    "Asia/Chongqing": _("Beijing time"),
+    "PRC": _("Beijing time"),
+    "UTC": _("Coordinated Universal Time"),
+    "Etc/UTC": _("Coordinated Universal Time"),
+}
+
+
+def utc_offset(zone: str, at: dt.datetime | None = None) -> str:
+    """``UTC+8``, ``UTC+5:30``, ``UTC-5``, ``UTC+0``: the zone's offset now (or at ``at``)."""
+    offset = (at or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def typed_times_note() -> str:
+    """Above the admin's time fields: the zone typed times are read in (the server's
+    ``TIME_ZONE``, docs/architecture.md), in words, e.g. "Beijing time (UTC+8)"."""
+    zone = settings.TIME_ZONE
+    return gettext("Times are in %(zone)s (%(offset)s).") % {
+        "zone": ZONE_NAMES.get(zone, zone),
+        "offset": utc_offset(zone),
+    }
+
+
+typed_times_note_lazy = lazy(typed_times_note, str)
 
 
 class BoundedSearchMixin:
@@ -27,6 +66,56 @@ class BoundedSearchMixin:
             )
             search_term = " ".join(words[: self.max_search_terms])
         return super().get_search_results(request, queryset, search_term)
+
+
+def latest_conference() -> Conference | None:
+    """The conference organizers are most likely working on: the latest edition, published
+    or not (the next one is prepared before it is published)."""
+    return Conference.objects.order_by("-start_date", "-pk").first()
+
+
+class CurrentConferenceMixin:
+    """Add forms start with the latest conference chosen (a ``?conference=<id>`` in the
+    address, as the talk form's speaker "+" popup sends, wins)."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "conference" not in initial:
+            conference = latest_conference()
+            if conference is not None:
+                initial["conference"] = conference.pk
+        return initial
+
+
+class DraftFirstMixin:
+    """A new forum or talk starts as a draft (``is_published`` unticked): nothing is public the
+    moment it is saved; the organizer publishes it when it is ready."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("is_published", False)
+        return initial
+
+
+class ConferenceAddLink(RelatedFieldWidgetWrapper):
+    """The "+" (add) popup link of a related field, with the conference to preselect."""
+
+    def __init__(self, wrapper: RelatedFieldWidgetWrapper, conference_id: int):
+        super().__init__(
+            wrapper.widget,
+            wrapper.rel,
+            wrapper.admin_site,
+            can_add_related=wrapper.can_add_related,
+            can_change_related=wrapper.can_change_related,
+            can_delete_related=wrapper.can_delete_related,
+            can_view_related=wrapper.can_view_related,
+        )
+        self.conference_id = conference_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["url_params"] += f"&conference={int(self.conference_id)}"
+        return context
 
 
 class PublicPageMixin:
@@ -76,7 +165,7 @@ class ConferenceAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(BoundedSearchMixin, TranslationAdmin):
+class RoomAdmin(CurrentConferenceMixin, BoundedSearchMixin, TranslationAdmin):
     list_display = ["name", "conference", "seats", "forum_count", "position"]
     list_filter = ["conference"]
     list_editable = ["seats", "position"]
@@ -99,16 +188,19 @@ class RoomAdmin(BoundedSearchMixin, TranslationAdmin):
 class TalkInline(TranslationTabularInline):
     model = Talk
     extra = 0
-    fields = ["title", "slug", "kind", "starts_at", "ends_at"]
+    fields = ["title", "slug", "kind", "starts_at", "ends_at", "is_published"]
     prepopulated_fields = {"slug": ["title_en"]}
     show_change_link = True
     ordering = ["starts_at"]
 
 
 @admin.register(Forum)
-class ForumAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
+class ForumAdmin(
+    DraftFirstMixin, CurrentConferenceMixin, BoundedSearchMixin, PublicPageMixin, TranslationAdmin
+):
     list_display = [
         "title",
+        "is_published",
         "kind",
         "conference",
         "room",
@@ -119,7 +211,7 @@ class ForumAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
         "position",
         "public_link",
     ]
-    list_filter = ["conference", "kind", "room"]
+    list_filter = ["conference", "is_published", "kind", "room"]
     list_editable = ["position"]
     search_fields = ["title", "slug", "description", "host"]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -128,12 +220,25 @@ class ForumAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     ordering = ["conference", "starts_at", "position"]
     inlines = [TalkInline]
     fieldsets = [
-        (None, {"fields": ["conference", "title", "slug", "kind", "description", "host"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "conference",
+                    "title",
+                    "slug",
+                    "kind",
+                    "description",
+                    "host",
+                    "is_published",
+                ]
+            },
+        ),
         (
             _("Room and time"),
             {
                 "fields": ["room", "starts_at", "ends_at", "capacity", "position"],
-                "description": _("Times are in the server's time zone (TIME_ZONE)."),
+                "description": typed_times_note_lazy(),
             },
         ),
     ]
@@ -157,11 +262,31 @@ class TalkSpeakerInline(admin.TabularInline):
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "position"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A speaker added from a saved talk's "+" popup belongs to the talk's conference
+        # (a new talk's popup gets the latest conference, CurrentConferenceMixin).
+        if obj is not None and obj.conference_id and "formfield_callback" not in kwargs:
+            kwargs["formfield_callback"] = partial(
+                self.formfield_for_dbfield, request=request, conference_id=obj.conference_id
+            )
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, conference_id=None, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            db_field.name == "speaker"
+            and conference_id
+            and isinstance(formfield.widget, RelatedFieldWidgetWrapper)
+        ):
+            formfield.widget = ConferenceAddLink(formfield.widget, conference_id)
+        return formfield
+
 
 @admin.register(Talk)
-class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
+class TalkAdmin(DraftFirstMixin, BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = [
         "title",
+        "is_published",
         "kind",
         "forum",
         "starts_at",
@@ -170,14 +295,17 @@ class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
         "star_count",
         "public_link",
     ]
-    list_filter = ["conference", "kind", "forum"]
+    list_filter = ["conference", "is_published", "kind", "forum"]
     search_fields = ["title", "slug", "abstract", "speakers__name", "speakers__organization"]
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["forum"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
     inlines = [TalkSpeakerInline]
-    fields = ["forum", "title", "slug", "kind", "abstract", "starts_at", "ends_at"]
+    fieldsets = [
+        (None, {"fields": ["forum", "title", "slug", "kind", "abstract", "is_published"]}),
+        (_("Time"), {"fields": ["starts_at", "ends_at"], "description": typed_times_note_lazy()}),
+    ]
 
     def get_queryset(self, request):
         return (
@@ -200,7 +328,7 @@ class TalkAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
+class SpeakerAdmin(CurrentConferenceMixin, BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = ["name", "job_title", "organization", "conference", "talk_count", "public_link"]
     list_filter = ["conference", "organization"]
     search_fields = ["name", "slug", "organization", "job_title"]

@@ -2,8 +2,9 @@
 
 A forum or talk of a published conference that gets a new start or end time, another room,
 or is deleted (a cancelled talk; a forum with bookings cannot be deleted) leaves a
-``ScheduleChange``. Nothing is recorded while the conference is a draft: before publication
-nobody planned around it. Edits of titles, texts and speakers are not schedule changes.
+``ScheduleChange``. Nothing is recorded while the conference, the forum or the talk is a
+draft: before publication nobody planned around it. Edits of titles, texts and speakers are
+not schedule changes.
 """
 
 from django.db.models.signals import pre_delete, pre_save
@@ -58,9 +59,13 @@ def _subject(forum: Forum, talk: Talk | None) -> dict:
 def forum_saved(sender, instance: Forum, raw=False, **kwargs) -> None:
     if raw or instance.pk is None or not _published(instance.conference_id):
         return
-    old = Forum.objects.filter(pk=instance.pk).values("starts_at", "ends_at", "room_id").first()
-    if old is None:
-        return
+    old = (
+        Forum.objects.filter(pk=instance.pk)
+        .values("starts_at", "ends_at", "room_id", "is_published")
+        .first()
+    )
+    if old is None or not (old["is_published"] and instance.is_published):
+        return  # a draft (before or after) was never shown: nothing anyone planned around
     _compare(
         forum=instance,
         talk=None,
@@ -82,10 +87,10 @@ def talk_saved(sender, instance: Talk, raw=False, **kwargs) -> None:
         return
     old = (
         Talk.objects.filter(pk=instance.pk)
-        .values("starts_at", "ends_at", "forum__room_id", "forum_id")
+        .values("starts_at", "ends_at", "forum__room_id", "forum_id", "is_published")
         .first()
     )
-    if old is None:
+    if old is None or not (old["is_published"] and instance.is_published and forum.is_published):
         return
     _compare(
         forum=forum,
@@ -125,6 +130,8 @@ def talk_deleted(sender, instance: Talk, origin=None, **kwargs) -> None:
     forum = Forum.objects.filter(pk=instance.forum_id).first()
     if forum is None or not _published(forum.conference_id):
         return
+    if not (instance.is_published and forum.is_published):
+        return  # a draft talk was never shown
     subject = _subject(forum, instance)
     # Its stars go with it (registration.Star cascades): who starred it is kept, by id only,
     # so that they can be told it is cancelled.
@@ -145,7 +152,7 @@ def talk_deleted(sender, instance: Talk, origin=None, **kwargs) -> None:
 def forum_deleted(sender, instance: Forum, origin=None, **kwargs) -> None:
     if isinstance(origin, Conference) or getattr(origin, "model", None) is Conference:
         return  # the whole conference goes
-    if not _published(instance.conference_id):
+    if not _published(instance.conference_id) or not instance.is_published:
         return
     ScheduleChange.objects.create(
         conference_id=instance.conference_id,

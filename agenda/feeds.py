@@ -1,4 +1,7 @@
-"""Machine-readable program: iCalendar feeds and JSON."""
+"""Machine-readable program: iCalendar feeds and JSON.
+
+Drafts (unpublished forums and talks) are in no feed, whoever asks: calendars and apps
+subscribe to a feed and keep what it once said."""
 
 from collections.abc import Callable
 
@@ -31,7 +34,9 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    talks = Talk.objects.filter(conference=conf).for_program().order_by("starts_at", "pk")
+    talks = (
+        Talk.objects.filter(conference=conf).published().for_program().order_by("starts_at", "pk")
+    )
     calendar = new_calendar(conf, conf.name)
     talk_url = absolute_urls(request, conf, "talk")
     events = (talk_event(conf, talk, talk_url(talk.slug)) for talk in talks)
@@ -40,7 +45,8 @@ def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpRespo
 
 def forum_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    forum = get_object_or_404(Forum.objects.filter(conference=conf).for_program(), slug=slug)
+    forums = Forum.objects.filter(conference=conf).published().for_program()
+    forum = get_object_or_404(forums, slug=slug)
     calendar = new_calendar(conf, f"{conf.name}: {forum.title}")
     url = request.build_absolute_uri(program_reverse(conf, "forum", forum.slug))
     return _ics_response(
@@ -51,7 +57,8 @@ def forum_ics(request: HttpRequest, slug: str, conference: str | None = None) ->
 def talk_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     """One talk, for "Add to my calendar" on its page."""
     conf = get_conference(request, conference)
-    talk = get_object_or_404(Talk.objects.filter(conference=conf).for_program(), slug=slug)
+    talks = Talk.objects.filter(conference=conf).published().for_program()
+    talk = get_object_or_404(talks, slug=slug)
     calendar = new_calendar(conf, f"{conf.name}: {talk.title}")
     url = request.build_absolute_uri(program_reverse(conf, "talk", talk.slug))
     return _ics_response(
@@ -66,7 +73,9 @@ def _iso(conf, value) -> str:
 def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResponse:
     conf = get_conference(request, conference)
     absolute = request.build_absolute_uri
-    forums = list(Forum.objects.filter(conference=conf).for_program().order_by("starts_at"))
+    forums = list(
+        Forum.objects.filter(conference=conf).published().for_program().order_by("starts_at")
+    )
     rooms = Room.objects.filter(conference=conf)
     speaker_url = absolute_urls(request, conf, "speaker")
     talk_url = absolute_urls(request, conf, "talk")

@@ -162,6 +162,13 @@ class Forum(models.Model):
     )
     host = models.CharField(_("host"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # A draft is on no public page or feed and cannot be registered for; organizers who may
+    # preview (agenda.views.may_preview) see it. The admin's add form starts as a draft.
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Untick to keep it a draft: hidden from the public and from registration."),
+    )
 
     objects = ForumQuerySet.as_manager()
 
@@ -299,6 +306,12 @@ class Talk(models.Model):
         related_name="talks",
         blank=True,
         verbose_name=_("speakers"),
+    )
+    # A draft talk (or any talk of a draft forum) is on no public page or feed.
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Untick to keep it a draft: hidden from the public."),
     )
 
     objects = TalkQuerySet.as_manager()

@@ -26,30 +26,47 @@ class TalkQuerySet(models.QuerySet):
             )
         )
 
+    def published(self) -> "TalkQuerySet":
+        """Talks the public sees: published, in a published forum."""
+        return self.filter(is_published=True, forum__is_published=True)
+
+    def visible(self, drafts: bool = False) -> "TalkQuerySet":
+        """Published talks, or every talk for those who may preview (``drafts``)."""
+        return self if drafts else self.published()
+
     def for_program(self) -> "TalkQuerySet":
         return self.select_related("forum", "forum__room").with_speakers()
 
 
 class ForumQuerySet(models.QuerySet):
-    def for_program(self) -> "ForumQuerySet":
-        """Forums with their room and talks (with speakers in order): three queries in all."""
+    def published(self) -> "ForumQuerySet":
+        return self.filter(is_published=True)
+
+    def visible(self, drafts: bool = False) -> "ForumQuerySet":
+        """Published forums, or every forum for those who may preview (``drafts``)."""
+        return self if drafts else self.published()
+
+    def for_program(self, drafts: bool = False) -> "ForumQuerySet":
+        """Forums with their room and talks (with speakers in order): three queries in all.
+        Draft talks are left out unless ``drafts`` (a preview)."""
         from agenda.models import Talk
 
+        talks = Talk.objects.with_speakers().order_by("starts_at", "pk")
+        if not drafts:
+            talks = talks.filter(is_published=True)
         return self.select_related("room").prefetch_related(
-            models.Prefetch(
-                "talks",
-                queryset=Talk.objects.with_speakers().order_by("starts_at", "pk"),
-                to_attr="program_talks",
-            )
+            models.Prefetch("talks", queryset=talks, to_attr="program_talks")
         )
 
 
-def forums_in_order(conference) -> ForumQuerySet:
-    """The conference's forums with their room, in program order (start time, then position)."""
+def forums_in_order(conference, drafts: bool = False) -> ForumQuerySet:
+    """The conference's forums with their room, in program order (start time, then position):
+    the published ones, or all of them for a preview (``drafts``)."""
     from agenda.models import Forum
 
     return (
         Forum.objects.filter(conference=conference)
+        .visible(drafts)
         .select_related("room")
         .order_by("starts_at", "position")
     )

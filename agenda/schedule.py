@@ -75,7 +75,9 @@ def build(request: HttpRequest, conference: Conference) -> dict:
     language = translation.get_language() or settings.LANGUAGE_CODE
     spoken = language.split("-")[0]
     forums = list(
+        # Drafts are in no feed (agenda.feeds).
         Forum.objects.filter(conference=conference)
+        .published()
         .for_program()
         .order_by("starts_at", "position", "pk")
     )

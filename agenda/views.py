@@ -217,13 +217,23 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     if kind not in ForumKind.values:
         kind = ""
     pagecache.opt_in(request, caching.PROGRAM, params={"kind": kind})
-    forums = Forum.objects.filter(conference=conf).for_program().order_by("starts_at", "position")
+    drafts = may_preview(request.user)
+    forums = (
+        Forum.objects.filter(conference=conf)
+        .visible(drafts)
+        .for_program(drafts)
+        .order_by("starts_at", "position")
+    )
     if kind:
         forums = forums.filter(kind=kind)
     forums = list(forums)
     # order_by(): the default ordering's columns would otherwise join the DISTINCT.
     present_kinds = set(
-        Forum.objects.filter(conference=conf).order_by().values_list("kind", flat=True).distinct()
+        Forum.objects.filter(conference=conf)
+        .visible(drafts)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
     )
     kinds = [(value, label) for value, label in ForumKind.choices if value in present_kinds]
     return render(
@@ -241,7 +251,10 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
 
 def forum_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    forums = extended_for_forum_page(Forum.objects.filter(conference=conf).for_program())
+    drafts = may_preview(request.user)
+    forums = extended_for_forum_page(
+        Forum.objects.filter(conference=conf).visible(drafts).for_program(drafts)
+    )
     forum = get_object_or_404(forums, slug=slug)
     return render(
         request,
@@ -256,14 +269,17 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
 
 def talk_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    talk = get_object_or_404(Talk.objects.filter(conference=conf).for_program(), slug=slug)
+    talks = Talk.objects.filter(conference=conf).visible(may_preview(request.user))
+    talk = get_object_or_404(talks.for_program(), slug=slug)
     return render(request, "agenda/talk_detail.html", {"conference": conf, "talk": talk})
 
 
-def _talks_prefetch() -> Prefetch:
+def _talks_prefetch(drafts: bool = False) -> Prefetch:
     return Prefetch(
         "talks",
-        queryset=Talk.objects.select_related("forum", "forum__room").order_by("starts_at"),
+        queryset=Talk.objects.visible(drafts)
+        .select_related("forum", "forum__room")
+        .order_by("starts_at"),
         to_attr="program_talks",
     )
 
@@ -273,9 +289,9 @@ def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpRes
     # The list shows each talk's title and link only: no forum, room or abstract to load.
     talks = Prefetch(
         "talks",
-        queryset=Talk.objects.only(
-            "pk", "slug", "title", "title_en", "title_zh_hans", "starts_at"
-        ).order_by("starts_at"),
+        queryset=Talk.objects.visible(may_preview(request.user))
+        .only("pk", "slug", "title", "title_en", "title_zh_hans", "starts_at")
+        .order_by("starts_at"),
         to_attr="program_talks",
     )
     speakers = Speaker.objects.filter(conference=conf).prefetch_related(talks)
@@ -285,6 +301,9 @@ def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpRes
 def speaker_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     speaker = get_object_or_404(
-        Speaker.objects.filter(conference=conf).prefetch_related(_talks_prefetch()), slug=slug
+        Speaker.objects.filter(conference=conf).prefetch_related(
+            _talks_prefetch(may_preview(request.user))
+        ),
+        slug=slug,
     )
     return render(request, "agenda/speaker_detail.html", {"conference": conf, "speaker": speaker})

@@ -13,11 +13,13 @@ class FirstVisitLanguage:
     English pages have no prefix (/agenda/), Chinese ones do (/zh-hans/agenda/). A visitor
     who never chose a language (no language cookie) and whose browser prefers Chinese is
     redirected to the Chinese page; a visitor who chose Chinese in the switcher (language
-    cookie) is too, and one who chose English stays. Only GET/HEAD of HTML pages: feeds,
-    admin and static files are left alone.
+    cookie) is too, and one who chose English stays. Only GET/HEAD of HTML pages: feeds and
+    static files are left alone. The admin follows the same rule (/admin/ to /zh-hans/admin/),
+    so an organizer in a Chinese browser gets the Chinese admin; its switcher
+    (templates/admin/base_site.html) posts to Django's set_language, which sets the cookie.
     """
 
-    SKIP = ("/admin/", "/i18n/", "/static/", "/media/", "/healthz")
+    SKIP = ("/i18n/", "/static/", "/media/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

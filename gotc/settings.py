@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "post_office",
+    "gotc.apps.PostOfficeConfig",  # django-post-office, named "Emails sent" for organizers
     "agenda",
     "registration",
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from agenda.caching import PROGRAM
 from agenda.queries import forums_in_order
-from agenda.views import build_days, get_conference
+from agenda.views import build_days, get_conference, may_preview
 from gotc import pagecache
 from gotc.cache import cache_status
 from gotc.database import current_error_is_database_down, database_down_response
@@ -30,7 +30,8 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         # A fresh install: say so instead of a bare 404.
         return render(request, "home_empty.html")
     pagecache.opt_in(request, PROGRAM, SEATS)
-    forums = list(with_seat_counts(forums_in_order(conf)))
+    # Draft forums: only for organizers who may preview (never cached: they are logged in).
+    forums = list(with_seat_counts(forums_in_order(conf, drafts=may_preview(request.user))))
     return render(
         request,
         "home.html",

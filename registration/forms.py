@@ -8,6 +8,7 @@ from itertools import groupby
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -56,11 +57,13 @@ class ForumPicksField(forms.ModelMultipleChoiceField):
 
 
 def program_forums(conference: Conference) -> dict[int, Forum]:
-    """The conference's forums by id, read once per program version and process (any save of
-    the program makes it stale); a copy of each forum for every caller."""
+    """The conference's published forums by id (a draft cannot be picked), read once per
+    program version and process (any save of the program makes it stale); a copy of each
+    forum for every caller."""
 
     def read() -> dict[int, Forum]:
-        return {forum.pk: forum for forum in Forum.objects.filter(conference=conference)}
+        forums = Forum.objects.filter(conference=conference).published()
+        return {forum.pk: forum for forum in forums}
 
     forums = pagecache.remembered(f"program-forums:{conference.pk}", PROGRAM, read)
     return {pk: copy.copy(forum) for pk, forum in forums.items()}
@@ -77,8 +80,16 @@ class ForumPicksMixin:
         # A submission is checked against the program this process remembers (no query).
         # Seat counts (a join over every pick of the program) are read only when the form is
         # shown: registration.services counts seats again under its locks anyway.
-        self.fields["forums"].queryset = Forum.objects.filter(conference=conference)
-        self.fields["forums"].program = program_forums(conference)
+        # Published forums only: a draft is offered to nobody. A forum made a draft after the
+        # attendee picked it stays on their form, so their other changes still go through.
+        kept = list(self.current_picks)
+        self.fields["forums"].queryset = Forum.objects.filter(conference=conference).filter(
+            Q(is_published=True) | Q(pk__in=kept)
+        )
+        program = program_forums(conference)
+        if missing := set(kept) - program.keys():
+            program.update(Forum.objects.filter(conference=conference, pk__in=missing).in_bulk())
+        self.fields["forums"].program = program
         self._forum_list = None
 
     def forum_slots(self) -> list[dict]:

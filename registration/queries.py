@@ -319,8 +319,10 @@ def my_agenda(registration) -> list[dict]:
         }
         for pick in picks.values()
     ]
-    stars = Star.objects.filter(registration=registration).select_related(
-        "talk", "talk__forum", "talk__forum__room"
+    stars = (
+        Star.objects.filter(registration=registration)
+        .filter(talk__is_published=True, talk__forum__is_published=True)
+        .select_related("talk", "talk__forum", "talk__forum__room")
     )
     for star in stars:
         pick = picks.get(star.talk.forum_id)

@@ -14,9 +14,13 @@ from django.contrib import admin
 from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from post_office import admin as post_office_admin
-from post_office.models import Email
+from post_office.models import Email, Log
 
 from registration.admin.lookups import DeclaredLookupsOnly
+from registration.admin.records import organizer_words
+
+# "Emails sent → Logs" says nothing to an organizer: each row is one attempt to send an email.
+organizer_words(Log, _("delivery attempt"), _("delivery attempts"))
 
 
 @admin.action(description=_("Requeue selected emails"), permissions=["change"])

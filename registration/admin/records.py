@@ -4,11 +4,28 @@ Organizers read them here; nobody adds, edits or deletes them."""
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin import BoundedSearchMixin
 from registration.admin.lookups import DeclaredLookupsOnly
 from registration.models import DoorOverride, ExportLog, ForumPick
+
+
+def organizer_words(model: type[models.Model], singular, plural) -> None:
+    """Show ``model`` as ``singular`` / ``plural`` in the admin (index, sidebar, titles).
+
+    Only the names the admin reads are changed, not ``Meta.original_attrs``: the migration
+    state stays as the model's own app declares it, so no migration is asked for (nor could
+    one be written for a third-party app's model).
+    """
+    model._meta.verbose_name = singular
+    model._meta.verbose_name_plural = plural
+
+
+# Organizer words in the admin index and sidebar (not "Forum picks", "Log entries").
+organizer_words(ForumPick, _("forum place"), _("forum seats and waiting lists"))
+organizer_words(LogEntry, _("activity log entry"), _("activity log"))
 
 
 class ReadOnlyAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmin):

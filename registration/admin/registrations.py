@@ -100,7 +100,9 @@ class ForumPickInline(admin.TabularInline):
     fields = ["forum", "status", "picked_at", "seated_at", "checked_in_at"]
     readonly_fields = fields
     ordering = ["forum__starts_at"]
-    verbose_name_plural = _("forum picks (change them through the attendee's link or actions)")
+    verbose_name_plural = _(
+        "forum seats and waiting lists (change them through the attendee's link or actions)"
+    )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

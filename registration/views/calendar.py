@@ -41,7 +41,11 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
             star.talk,
             request.build_absolute_uri(program_reverse(conference, "talk", star.talk.slug)),
         )
-        for star in registration.stars.select_related("talk__forum__room").prefetch_related(
+        for star in registration.stars.filter(
+            talk__is_published=True, talk__forum__is_published=True
+        )
+        .select_related("talk__forum__room")
+        .prefetch_related(
             Prefetch(
                 "talk__talkspeaker_set",
                 queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "pk"),

@@ -170,3 +170,18 @@ def test_the_atom_feed_has_one_entry_per_change_with_a_stable_id(client, confere
 def test_an_unpublished_editions_changelog_is_not_found(client, conference, program):
     assert client.get(reverse("edition:changes", args=["no-such-edition"])).status_code == 404
     assert client.get(reverse("edition:changes-atom", args=["no-such-edition"])).status_code == 404
+
+
+def test_moving_a_draft_forum_or_talk_records_nothing(conference, program):
+    forum = flash(conference)
+    forum.is_published = False
+    forum.save()
+    move_flash_by_an_hour(conference)
+    talk = forum.talks.first()
+    talk.starts_at += dt.timedelta(minutes=5)
+    talk.ends_at += dt.timedelta(minutes=5)
+    talk.save()
+    talk.delete()
+    forum.delete()
+
+    assert not ScheduleChange.objects.exists()

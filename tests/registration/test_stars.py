@@ -203,3 +203,19 @@ def test_stars_are_in_my_data_and_go_with_an_erasure(client, attendee, talk):
 
     services.erase_registration(registration=attendee)
     assert not Star.objects.exists()
+
+
+def test_a_starred_talk_made_a_draft_leaves_my_agenda_and_the_calendar(client, attendee, talk):
+    Star.objects.create(registration=attendee, talk=talk)
+    talk.is_published = False
+    talk.save()
+
+    agenda = client.get(
+        reverse("registration:my-agenda", args=[MANAGE_LINK.current_token(attendee)])
+    )
+    calendar = client.get(
+        reverse("registration:calendar", args=[CALENDAR_LINK.current_token(attendee)])
+    )
+
+    assert "eBPF in production" not in agenda.content.decode()
+    assert b"eBPF in production" not in calendar.content
