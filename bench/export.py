@@ -7,13 +7,13 @@ Uses its own database: a temporary SQLite file unless --database-url is given.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.standalone import setup_django
 
 
 def rss_kb(field: str) -> int:
@@ -36,22 +36,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="gotc-bench-")
-    if args.database_url.startswith("postgres"):
-        import psycopg
-
-        name = args.database_url.rsplit("/", 1)[1]
-        admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {name}")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "gotc.settings"
-
-    import django
-
-    django.setup()
+    setup_django(args.database_url)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
