@@ -234,6 +234,13 @@ def _place(
     if gone:
         # Deleted by an organizer after the attendee's form was checked.
         raise InvalidPick(_("“%(forum)s” is no longer on the program.") % {"forum": gone[0].title})
+    drafts = [forum for forum in forums if not forum.is_published]
+    if drafts:
+        # A draft is on no public page: nobody takes a new seat in it (a seat taken before
+        # it became a draft is kept; only new picks come here).
+        raise InvalidPick(
+            _("“%(forum)s” is not open for registration.") % {"forum": drafts[0].title}
+        )
     counts = seated_counts(forum.pk for forum in forums)
     seated, waiting, picks = [], [], []
     for forum in sorted(forums, key=lambda f: f.starts_at):

@@ -383,3 +383,29 @@ def test_cancel_is_idempotent(conference, morning, register, django_capture_on_c
     assert registration.cancelled_at == cancelled_at
     assert mail.outbox == []
     assert ForumPick.objects.get(registration=registration).status == PickStatus.RELEASED
+
+
+def test_a_draft_forum_cannot_be_picked_through_the_services(conference, morning, register):
+    morning.is_published = False
+    morning.save()
+
+    with pytest.raises(services.InvalidPick) as refused:
+        register(conference, [morning])
+
+    assert refused.value.message == f"“{morning.title}” is not open for registration."
+    assert not morning.picks.exists()
+
+
+def test_a_seat_taken_before_the_forum_became_a_draft_is_kept_on_change(
+    conference, morning, day_two, register
+):
+    registration = register(conference, [morning]).registration
+    morning.is_published = False
+    morning.save()
+
+    services.change_picks(registration=registration, forums=[morning, day_two])
+
+    assert set(registration.picks.live().values_list("forum_id", flat=True)) == {
+        morning.pk,
+        day_two.pk,
+    }
