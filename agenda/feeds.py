@@ -43,27 +43,27 @@ def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpRespo
     return _ics_response(finish(calendar, events), f"{conf.slug}.ics")
 
 
+def _one_event_ics(request: HttpRequest, conf, item, page: str, make_event) -> HttpResponse:
+    """A calendar of one forum or talk (its page's "Add to my calendar")."""
+    calendar = new_calendar(conf, f"{conf.name}: {item.title}")
+    url = request.build_absolute_uri(program_reverse(conf, page, item.slug))
+    return _ics_response(
+        finish(calendar, [make_event(conf, item, url)]), f"{conf.slug}-{item.slug}.ics"
+    )
+
+
 def forum_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     forums = Forum.objects.filter(conference=conf).published().for_program()
     forum = get_object_or_404(forums, slug=slug)
-    calendar = new_calendar(conf, f"{conf.name}: {forum.title}")
-    url = request.build_absolute_uri(program_reverse(conf, "forum", forum.slug))
-    return _ics_response(
-        finish(calendar, [forum_event(conf, forum, url)]), f"{conf.slug}-{forum.slug}.ics"
-    )
+    return _one_event_ics(request, conf, forum, "forum", forum_event)
 
 
 def talk_ics(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
-    """One talk, for "Add to my calendar" on its page."""
     conf = get_conference(request, conference)
     talks = Talk.objects.filter(conference=conf).published().for_program()
     talk = get_object_or_404(talks, slug=slug)
-    calendar = new_calendar(conf, f"{conf.name}: {talk.title}")
-    url = request.build_absolute_uri(program_reverse(conf, "talk", talk.slug))
-    return _ics_response(
-        finish(calendar, [talk_event(conf, talk, url)]), f"{conf.slug}-{talk.slug}.ics"
-    )
+    return _one_event_ics(request, conf, talk, "talk", talk_event)
 
 
 def _iso(conf, value) -> str:

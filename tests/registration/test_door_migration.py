@@ -1,22 +1,14 @@
 """Migration 0008: registrations from before the desk search get their search column."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from registration.models import search_text_of
 from tests.factories import ConferenceFactory
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("registration", "0007_derived_secret_links")]
 AFTER = [("registration", "0008_checkin_search_and_door_overrides")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture
@@ -24,9 +16,7 @@ def at_0007(transactional_db):
     """The database as 0007 left it; migrated to the latest state again afterwards."""
     apps = migrate(BEFORE)
     yield apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_0008_fills_the_search_column_of_existing_registrations(at_0007):

@@ -6,32 +6,16 @@ import secrets
 
 import pytest
 from django.core import mail, serializers
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
 from registration import queries, services
 from registration.models import Registration
 from tests.factories import ConferenceFactory
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("registration", "0006_pending_email")]
 AFTER = [("registration", "0007_derived_secret_links")]
-
-
-def migrate_to_latest():
-    """0007 and every later migration: today's models can then read the table (a later
-    migration may add columns they select)."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture

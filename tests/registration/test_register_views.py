@@ -14,7 +14,7 @@ from post_office.models import Email
 from registration.enums import PickStatus
 from registration.models import ForumPick, Registration
 from tests.factories import ForumFactory
-from tests.pages import main_text, parse, text, with_class
+from tests.pages import field_errors, fields_with_errors, main_text, parse, text, with_class
 
 pytestmark = pytest.mark.django_db
 
@@ -41,26 +41,6 @@ def slots(page) -> list[tuple[str, list[tuple[str, str]]]]:
         ]
         found.append((text(slot.find(".//h3")), forums))
     return found
-
-
-def field_errors(page, field: str) -> list[str]:
-    """Error messages shown next to a field (inside the field's own container)."""
-    if field == "forums":
-        box = page.find(".//fieldset[@class='forum-picks mb-4']/div[@id='forums-errors']")
-        return [text(p) for p in box.iter("p")] if box is not None else []
-    error = page.find(f".//div[@id='div_id_{field}']//div[@id='id_{field}_error']")
-    return [text(span) for span in error.iter("span")] if error is not None else []
-
-
-def fields_with_errors(page) -> set[str]:
-    names = {
-        el.get("id")[len("id_") : -len("_error")]
-        for el in page.iter("div")
-        if (el.get("id") or "").endswith("_error")
-    }
-    if page.find(".//div[@id='forums-errors']") is not None:
-        names.add("forums")
-    return names
 
 
 def typed_values(page) -> dict:

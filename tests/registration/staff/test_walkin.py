@@ -15,7 +15,7 @@ from registration.models import Registration
 from registration.roles import DESK
 from registration.staff import walkin
 from tests.factories import ForumFactory, RegistrationFactory
-from tests.pages import main_text, parse, text, with_class
+from tests.pages import field_errors, fields_with_errors, main_text, parse, text, with_class
 
 pytestmark = pytest.mark.django_db
 
@@ -36,25 +36,6 @@ def walkin_data(form_data):
         return data
 
     return build
-
-
-def field_errors(page, field: str) -> list[str]:
-    if field == "forums":
-        box = page.find(".//div[@id='forums-errors']")
-        return [text(p) for p in box.iter("p")] if box is not None else []
-    error = page.find(f".//div[@id='div_id_{field}']//div[@id='id_{field}_error']")
-    return [text(span) for span in error.iter("span")] if error is not None else []
-
-
-def fields_with_errors(page) -> set[str]:
-    names = {
-        el.get("id")[len("id_") : -len("_error")]
-        for el in page.iter("div")
-        if (el.get("id") or "").endswith("_error")
-    }
-    if page.find(".//div[@id='forums-errors']") is not None:
-        names.add("forums")
-    return names
 
 
 def walkin_form(page):
