@@ -58,7 +58,9 @@ class NoticePlan:
         return [(names.get(code, code), n) for code, n in self.languages.most_common()]
 
 
-def _recipients(changes: list[ScheduleChange]) -> dict[int, list[ScheduleChange]]:
+def _recipients(
+    changes: list[ScheduleChange], only: int | None = None
+) -> dict[int, list[ScheduleChange]]:
     """Everyone seated or waiting in a changed forum, everyone who starred a changed (or
     cancelled) talk or a talk of a changed forum: registration id -> their changes."""
     by_forum: dict[int, list[ScheduleChange]] = defaultdict(list)
@@ -73,12 +75,15 @@ def _recipients(changes: list[ScheduleChange]) -> dict[int, list[ScheduleChange]
         if change.talk_id:
             by_talk[change.talk_id].append(change)
         for registration_id in change.subject.get("starred_by", []):
-            recipients[registration_id].append(change)
+            if only is None or registration_id == only:
+                recipients[registration_id].append(change)
     picks = (
         ForumPick.objects.live()
         .filter(forum_id__in=by_forum, registration__status="confirmed")
         .values_list("registration_id", "forum_id")
     )
+    if only is not None:
+        picks = picks.filter(registration_id=only)
     for registration_id, forum_id in picks.iterator(chunk_size=2000):
         recipients[registration_id].extend(by_forum[forum_id])
     starred = (
@@ -86,6 +91,8 @@ def _recipients(changes: list[ScheduleChange]) -> dict[int, list[ScheduleChange]
         .filter(Q(talk_id__in=by_talk) | Q(talk__forum_id__in=forum_wide))
         .values_list("registration_id", "talk_id", "talk__forum_id")
     )
+    if only is not None:
+        starred = starred.filter(registration_id=only)
     for registration_id, talk_id, forum_id in starred.iterator(chunk_size=2000):
         recipients[registration_id].extend(by_talk.get(talk_id, []))
         recipients[registration_id].extend(forum_wide.get(forum_id, []))
@@ -177,4 +184,5 @@ def changes_for(registration: Registration, notice: ChangeNotice) -> list[Schedu
     changes = list(
         notice.changes.select_related("forum", "talk", "conference").order_by("recorded_at", "pk")
     )
-    return _recipients(changes).get(registration.pk, [])
+    # Only this person's picks and stars are read: the worker renders one email at a time.
+    return _recipients(changes, only=registration.pk).get(registration.pk, [])
