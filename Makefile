@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Emailed links and the printed admin login point here: the address `make run` serves, unless
+# SITE_URL is set (e.g. to the machine's name when HOST=0.0.0.0 serves other devices).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format install migrate demo worker check bench bench-export messages clean cluster chaos
 
@@ -28,12 +31,12 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo --organizer
+	DEBUG=$${DEBUG:-1} SITE_URL='$(SITE_URL)' $(BIN)/python manage.py load_demo --organizer
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo_attendees
 
 run: demo
 	@bash .ci/system-packages || echo "(badges show what is missing until then)"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -47,7 +50,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 worker: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py mail_worker
+	DEBUG=$${DEBUG:-1} SITE_URL='$(SITE_URL)' $(BIN)/python manage.py mail_worker
 
 check: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check

@@ -1,8 +1,6 @@
 """Admin for organizers: the whole program, with links to the public pages."""
 
-import datetime as dt
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,25 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
-
-# Time zones as organizers call them; any other zone is shown by its name ("Europe/Berlin").
-ZONE_NAMES = {
-    "Asia/Shanghai": _("Beijing time"),
-    "Asia/Chongqing": _("Beijing time"),
-    "PRC": _("Beijing time"),
-    "UTC": _("Coordinated Universal Time"),
-    "Etc/UTC": _("Coordinated Universal Time"),
-}
-
-
-def utc_offset(zone: str, at: dt.datetime | None = None) -> str:
-    """``UTC+8``, ``UTC+5:30``, ``UTC-5``, ``UTC+0``: the zone's offset now (or at ``at``)."""
-    offset = (at or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).utcoffset()
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+from agenda.models import Conference, Forum, Partner, Room, Speaker, Talk, TalkSpeaker
+from agenda.zones import ZONE_NAMES, utc_offset
 
 
 def typed_times_note() -> str:
@@ -134,6 +115,13 @@ class RoomInline(TranslationTabularInline):
     fields = ["name", "seats", "position"]
 
 
+class PartnerInline(TranslationTabularInline):
+    model = Partner
+    extra = 0
+    fields = ["name", "kind", "logo", "url", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Conference)
 class ConferenceAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_display = [
@@ -150,16 +138,36 @@ class ConferenceAdmin(BoundedSearchMixin, PublicPageMixin, TranslationAdmin):
     list_filter = ["is_published"]
     search_fields = ["name", "slug", "venue"]
     prepopulated_fields = {"slug": ["name_en"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the map link
     date_hierarchy = "start_date"
-    inlines = [RoomInline]
+    inlines = [RoomInline, PartnerInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
         (
             _("When and where"),
-            {"fields": ["start_date", "end_date", "time_zone", "venue", "address"]},
+            {"fields": ["start_date", "end_date", "time_zone", "venue", "address", "map_url"]},
+        ),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "contact_email",
+                    "contact_phone",
+                    "contact_wechat_id",
+                    "contact_wechat_qr",
+                ],
+                "description": _(
+                    "How attendees reach the organizers: shown on the contact page, in the "
+                    "footer, the privacy notice, error pages and every email."
+                ),
+            },
         ),
         (_("Registration"), {"fields": ["registration_opens", "registration_closes", "capacity"]}),
+        (
+            _("Look and feel"),
+            {"fields": ["logo", "accent_color", "hero_image", "venue_map", "directions"]},
+        ),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

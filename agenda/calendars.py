@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -39,17 +40,20 @@ def _event(conference: Conference, uid: str, item: Talk | Forum, **fields) -> Ev
     return event
 
 
-def talk_event(conference: Conference, talk: Talk, url: str) -> Event:
+def talk_event(conference: Conference, talk: Talk, url: str, forum: Forum | None = None) -> Event:
+    """``talk``'s event; ``forum`` is its forum when ``talk`` does not carry it (a row of
+    agenda.queries.program_rows)."""
+    forum = forum or talk.forum
     speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
     return _event(
         conference,
         f"talk-{talk.pk}",
         talk,
         summary=f"{talk.title} ({speakers})" if speakers else talk.title,
-        description="\n\n".join(part for part in (talk.forum.title, talk.abstract) if part),
-        location=_location(conference, talk.forum.room.name),
+        description="\n\n".join(part for part in (forum.title, talk.abstract) if part),
+        location=_location(conference, forum.room.name),
         url=url,
-        categories=[str(talk.forum.get_kind_display())],
+        categories=[str(forum.get_kind_display())],
     )
 
 
@@ -72,24 +76,41 @@ def forum_event(conference: Conference, forum: Forum, url: str) -> Event:
 
 
 @lru_cache(maxsize=32)
-def _vtimezone(tzid: str) -> Timezone | None:
-    """The VTIMEZONE of ``tzid`` (the same for every calendar: built once per process; building
-    it walks decades of transitions and was a third of a feed's time)."""
+def _vtimezone(tzid: str) -> bytes | None:
+    """The VTIMEZONE of ``tzid``, serialized (the same for every calendar: built once per
+    process; building it walks decades of transitions and was a third of a feed's time)."""
     try:
-        return Timezone.from_tzid(tzid)
+        return Timezone.from_tzid(tzid).to_ical()
     except ValueError:
         return None
 
 
+class SerializedEvent(NamedTuple):
+    """An event as RFC 5545 bytes, with the time zones it refers to (by TZID)."""
+
+    ical: bytes
+    tzids: frozenset[str]
+
+
+def serialized(event: Event) -> SerializedEvent:
+    holder = Calendar()
+    holder.add_component(event)
+    return SerializedEvent(event.to_ical(), frozenset(holder.get_missing_tzids()))
+
+
+def assemble(calendar: Calendar, events: Iterable[SerializedEvent]) -> bytes:
+    """``calendar`` (a calendar of ``new_calendar``: properties only) with ``events`` and the
+    VTIMEZONEs they use, as RFC 5545 bytes: what ``Calendar.add_missing_timezones()`` then
+    ``to_ical()`` give, joined from serialized parts (the VTIMEZONEs copied per process, the
+    events memoized by the feeds)."""
+    events = list(events)
+    tzids = set().union(*(event.tzids for event in events))
+    zones = [zone for zone in map(_vtimezone, sorted(tzids)) if zone is not None]
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical().removesuffix(end)
+    return b"".join([head, *zones, *(event.ical for event in events), end])
+
+
 def finish(calendar: Calendar, events: Iterable[Event]) -> bytes:
-    """The calendar with ``events`` and the VTIMEZONEs they use, as RFC 5545 bytes (what
-    ``Calendar.add_missing_timezones()`` adds, from a per-process copy)."""
-    for event in events:
-        calendar.add_component(event)
-    position = len(calendar.timezones)
-    for tzid in sorted(calendar.get_missing_tzids()):
-        timezone = _vtimezone(tzid)
-        if timezone is not None:
-            calendar.subcomponents.insert(position, timezone)
-            position += 1
-    return calendar.to_ical()
+    """The calendar with ``events`` and the VTIMEZONEs they use, as RFC 5545 bytes."""
+    return assemble(calendar, (serialized(event) for event in events))

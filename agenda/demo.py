@@ -9,7 +9,7 @@ import datetime as dt
 CONFERENCE = {
     "slug": "2023",
     "name": "GOTC 2023",
-    "tagline": "Global Open-source Technology Conference · 27–28 May 2023 · Shanghai",
+    "tagline": "The open source technology event for developers around the world",
     "description": (
         "The Global Open-source Technology Conference (GOTC) 2023 is co-sponsored by the "
         "OpenAtom Open Source Foundation, the Linux Foundation Asia Pacific, the Shanghai Pudong "
@@ -29,7 +29,25 @@ CONFERENCE = {
     "address": "Pudong New Area, Shanghai, China",
     "capacity": 2000,
     "is_published": True,
+    "accent_color": "#1E3A8A",  # white text on it reads at 10:1
+    # How attendees reach the organizers (example addresses: the demo sends nothing real).
+    "contact_email": "contact@gotc.example.org",
+    "contact_wechat_id": "GOTC_demo",
 }
+
+# Registration closes at a conference's end unless organizers say otherwise; the demo says
+# otherwise, so that a demo of a past edition can still register people (load_demo_attendees
+# and anyone trying the form). Naive: read in the conference's time zone.
+REGISTRATION_CLOSES = dt.datetime(2100, 1, 1)
+
+# The four hosts the announcement names: (file name, kind, English name, Chinese name). Their
+# logos are plain wordmarks drawn for the demo (static/gotc/demo/), not the organizations' own.
+PARTNERS = [
+    ("openatom.svg", "host", "OpenAtom Open Source Foundation", "开放原子开源基金会"),
+    ("lf-asia-pacific.svg", "host", "Linux Foundation Asia Pacific", "Linux 基金会亚太区"),
+    ("pudong-software-park.svg", "host", "Shanghai Pudong Software Park", "上海浦东软件园"),
+    ("oschina.svg", "host", "Open Source China", "开源中国"),
+]
 
 # (slug, name, seats, display order) — illustrative.
 ROOMS = [
@@ -245,7 +263,7 @@ FORUMS = [
 ZH = {
     "conference": {
         "name": "GOTC 2023 全球开源技术峰会",
-        "tagline": "全球开源技术峰会 · 2023年5月27–28日 · 上海",
+        "tagline": "面向全球开发者的开源技术盛会",
         "description": (
             "全球开源技术峰会（GOTC）2023 由开放原子开源基金会、Linux 基金会亚太区、"
             "上海浦东软件园和开源中国联合发起，于 5 月 27 日至 28 日在上海张江科学会堂举办。\n\n"
@@ -275,12 +293,12 @@ ZH = {
     },
     "forums": {
         "main-forum": ("主论坛", "GOTC 2023 开幕主题演讲。"),
-        "ebpf": ("eBPF", "eBPF 技术及其实践专题论坛。"),
-        "web3-meta-universe-worlds": ("Web3 · 元宇宙世界", "Web3、区块链与元宇宙世界专题论坛。"),
+        "ebpf": ("eBPF", "eBPF 技术及其实践分论坛。"),
+        "web3-meta-universe-worlds": ("Web3 · 元宇宙世界", "Web3、区块链与元宇宙世界分论坛。"),
         "ai-is-everywhere": ("AI 无处不在", "人工智能、深度学习与大模型特色论坛。"),
         "infrastructure-and-software-architecture": (
             "基础设施与软件架构",
-            "基础设施、存储与软件架构主题论坛。",
+            "基础设施、存储与软件架构专题论坛。",
         ),
         "flash-talks": ("闪电演讲", "开源项目短演讲，一个接一个。"),
     },

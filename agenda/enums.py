@@ -16,3 +16,20 @@ class TalkKind(models.TextChoices):
     TALK = "talk", _("Talk")
     PANEL = "panel", _("Panel")
     FLASH = "flash", _("Flash talk")
+
+
+class PartnerKind(models.TextChoices):
+    # In the order the home page shows them.
+    HOST = "host", _("Host")
+    SPONSOR = "sponsor", _("Sponsor")
+    PARTNER = "partner", _("Partner")
+    MEDIA = "media", _("Media partner")
+
+
+# Headings of the home page's partner groups.
+PARTNER_GROUP_TITLES = {
+    PartnerKind.HOST: _("Hosts"),
+    PartnerKind.SPONSOR: _("Sponsors"),
+    PartnerKind.PARTNER: _("Partners"),
+    PartnerKind.MEDIA: _("Media partners"),
+}

@@ -3,27 +3,40 @@
 Drafts (unpublished forums and talks) are in no feed, whoever asks: calendars and apps
 subscribe to a feed and keep what it once said."""
 
+import json
+import re
+import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from agenda.calendars import finish, forum_event, new_calendar, talk_event
+from agenda import caching
+from agenda.calendars import (
+    SerializedEvent,
+    assemble,
+    finish,
+    forum_event,
+    new_calendar,
+    serialized,
+    talk_event,
+)
 from agenda.models import Forum, Room, Talk
-from agenda.templatetags.program import program_reverse
-from agenda.views import build_days, get_conference
+from agenda.queries import ForumRow, program_rows
+from agenda.templatetags.program import program_reverse, program_urls
+from agenda.views import get_conference
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-# A slug no program object has, replaced by each object's own (see ``absolute_urls``).
-_PLACEHOLDER = "gotc-slug-placeholder"
 
 
 def absolute_urls(request: HttpRequest, conference, name: str) -> Callable[[str], str]:
-    """slug -> absolute URL of program page ``name`` (one ``reverse()`` for a whole feed
-    instead of one per object: slugs need no quoting, so the URL is the pattern's with the
-    slug in place)."""
-    pattern = request.build_absolute_uri(program_reverse(conference, name, _PLACEHOLDER))
-    return lambda slug: pattern.replace(_PLACEHOLDER, slug)
+    """slug -> absolute URL of program page ``name`` (one ``reverse()`` for a whole feed,
+    ``program_urls``)."""
+    relative = program_urls(conference, name)
+    origin = _origin(request)
+    return lambda slug: origin + relative(slug)
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -32,15 +45,31 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _origin(request: HttpRequest) -> str:
+    """The site's address as the request reached it: with a program row's ``url``, its
+    absolute URL (what ``request.build_absolute_uri(url)`` gives)."""
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
 def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    talks = (
-        Talk.objects.filter(conference=conf).published().for_program().order_by("starts_at", "pk")
-    )
-    calendar = new_calendar(conf, conf.name)
-    talk_url = absolute_urls(request, conf, "talk")
-    events = (talk_event(conf, talk, talk_url(talk.slug)) for talk in talks)
-    return _ics_response(finish(calendar, events), f"{conf.slug}.ics")
+    origin = _origin(request)
+    place = (conf.slug, conf.time_zone, conf.venue, conf.address, settings.ICAL_UID_DOMAIN)
+    memoized = caching.fragments()
+
+    def event(forum: ForumRow, talk) -> SerializedEvent:
+        # Memoized on all the event shows (agenda.caching.fragment); its DTSTAMP is when
+        # this process first wrote it.
+        url = origin + talk.url
+        return memoized(
+            ("ics-talk", *place, forum.title, forum.kind, forum.room.name, talk, url),
+            lambda: serialized(talk_event(conf, talk, url, forum)),
+        )
+
+    talks = [(talk, forum) for forum in program_rows(conf) for talk in forum.program_talks]
+    talks.sort(key=lambda pair: (pair[0].starts_at, pair[0].pk))
+    events = [event(forum, talk) for talk, forum in talks]
+    return _ics_response(assemble(new_calendar(conf, conf.name), events), f"{conf.slug}.ics")
 
 
 def _one_event_ics(request: HttpRequest, conf, item, page: str, make_event) -> HttpResponse:
@@ -70,17 +99,25 @@ def _iso(conf, value) -> str:
     return value.astimezone(conf.tzinfo).isoformat()
 
 
-def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResponse:
+# Marks where each forum goes in agenda.json's skeleton; random, so that no text matches it.
+_FORUM_MARK = f"gotc-forum-{uuid.uuid4().hex}-"
+_FORUM_MARKS = re.compile(rf'"{_FORUM_MARK}(\d+)"')
+# A forum's depth in agenda.json (document, "days", a day, "forums"), two spaces a level.
+_FORUM_INDENT = "\n" + " " * 8
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResponse:
+    """The program as JSON (indented). Each forum's part is written once per content
+    (agenda.caching.fragment) and set into the document's skeleton."""
     conf = get_conference(request, conference)
-    absolute = request.build_absolute_uri
-    forums = list(
-        Forum.objects.filter(conference=conf).published().for_program().order_by("starts_at")
-    )
+    origin = _origin(request)
+    forum_ics_url = program_urls(conf, "forum-ics")
+    forums = program_rows(conf)
     rooms = Room.objects.filter(conference=conf)
-    speaker_url = absolute_urls(request, conf, "speaker")
-    talk_url = absolute_urls(request, conf, "talk")
-    forum_url = absolute_urls(request, conf, "forum")
-    forum_ics_url = absolute_urls(request, conf, "forum-ics")
 
     def speaker_data(speaker):
         return {
@@ -88,7 +125,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "name": speaker.name,
             "job_title": speaker.job_title,
             "organization": speaker.organization,
-            "url": speaker_url(speaker.slug),
+            "url": origin + speaker.url,
         }
 
     def talk_data(talk):
@@ -100,7 +137,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "abstract": talk.abstract,
             "starts_at": _iso(conf, talk.starts_at),
             "ends_at": _iso(conf, talk.ends_at),
-            "url": talk_url(talk.slug),
+            "url": origin + talk.url,
             "speakers": [speaker_data(s) for s in talk.ordered_speakers],
         }
 
@@ -117,12 +154,26 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "capacity": forum.capacity,
             "starts_at": _iso(conf, forum.starts_at),
             "ends_at": _iso(conf, forum.ends_at),
-            "url": forum_url(forum.slug),
-            "ics": forum_ics_url(forum.slug),
+            "url": origin + forum.url,
+            "ics": origin + forum_ics_url(forum.slug),
             "talks": [talk_data(t) for t in forum.program_talks],
         }
 
-    data = {
+    memoized = caching.fragments()
+
+    def forum_text(forum) -> str:
+        key = ("json-forum", conf.time_zone, origin, forum_ics_url(forum.slug), forum)
+        return memoized(key, lambda: _json_text(forum_data(forum)).replace("\n", _FORUM_INDENT))
+
+    tz = conf.tzinfo
+    days = []
+    for day in conf.days:
+        todays = [
+            index for index, f in enumerate(forums) if f.starts_at.astimezone(tz).date() == day
+        ]
+        if todays:
+            days.append({"date": day.isoformat(), "forums": [f"{_FORUM_MARK}{i}" for i in todays]})
+    skeleton = {
         "conference": {
             "name": conf.name,
             "slug": conf.slug,
@@ -133,12 +184,12 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> JsonResp
             "time_zone": conf.time_zone,
             "venue": conf.venue,
             "address": conf.address,
-            "url": absolute(program_reverse(conf, "home")),
+            "url": request.build_absolute_uri(program_reverse(conf, "home")),
         },
         "rooms": [{"id": r.pk, "name": r.name, "seats": r.seats} for r in rooms],
-        "days": [
-            {"date": day.date.isoformat(), "forums": [forum_data(f) for f in day.forums]}
-            for day in build_days(conf, forums)
-        ],
+        "days": days,
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    body = _FORUM_MARKS.sub(
+        lambda match: forum_text(forums[int(match.group(1))]), _json_text(skeleton)
+    )
+    return HttpResponse(body, content_type="application/json")

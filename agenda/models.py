@@ -1,7 +1,9 @@
 """The program: conferences, rooms, forums (parallel tracks), talks and speakers."""
 
 import datetime as dt
+import re
 from functools import cached_property
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agenda.enums import ForumKind, TalkKind
+from agenda.enums import ForumKind, PartnerKind, TalkKind
 from agenda.queries import ConferenceQuerySet, ForumQuerySet, TalkQuerySet
 
 
@@ -22,6 +24,41 @@ def validate_time_zone(value: str) -> None:
             _("“%(value)s” is not a known time zone (for example Asia/Shanghai)."),
             params={"value": value},
         ) from exc
+
+
+ACCENT_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+# White text on the accent colour (navigation bar, headline) must meet WCAG AA.
+ACCENT_MIN_CONTRAST = 4.5
+
+
+def contrast_with_white(color: str) -> float:
+    """WCAG contrast ratio of white on ``color`` (``#RRGGBB``)."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(color[i : i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+def validate_accent_color(value: str) -> None:
+    if not ACCENT_COLOR.fullmatch(value):
+        raise ValidationError(
+            _("Enter the colour as # and six hexadecimal digits, for example #0B2A5B."),
+            code="invalid",
+        )
+    ratio = contrast_with_white(value)
+    if ratio < ACCENT_MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "White text on %(value)s is hard to read (contrast %(ratio).1f:1, at least "
+                "4.5:1 is needed): choose a darker colour."
+            ),
+            params={"value": value, "ratio": ratio},
+            code="low_contrast",
+        )
 
 
 def edition_url(page: str, item) -> str:
@@ -45,8 +82,35 @@ class Conference(models.Model):
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    map_url = models.URLField(
+        _("map link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A map of the venue (Amap, Baidu Maps, OpenStreetMap...). Empty: a map search for "
+            "the address."
+        ),
+    )
+    contact_email = models.EmailField(
+        _("contact email"),
+        blank=True,
+        help_text=_("Where attendees write to the organizers; shown on every page and email."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_wechat_id = models.CharField(_("WeChat ID"), max_length=60, blank=True)
+    contact_wechat_qr = models.ImageField(
+        _("WeChat QR code"),
+        upload_to="conferences/wechat/",
+        blank=True,
+        help_text=_("The organizers' WeChat QR code, shown on the contact page."),
+    )
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
-    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    registration_closes = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close at the end of the last day (at the venue)."),
+    )
     capacity = models.PositiveIntegerField(
         _("overall capacity"),
         null=True,
@@ -56,6 +120,40 @@ class Conference(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Look and feel: what organizers set per edition without touching code.
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="conferences/",
+        blank=True,
+        help_text=_("Shown in the navigation bar on the accent colour: a light or white logo."),
+    )
+    accent_color = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_color],
+        help_text=_(
+            "Navigation bar and headline colour, as #RRGGBB (e.g. #0B2A5B); white text must be "
+            "readable on it. Leave empty for the default navy."
+        ),
+    )
+    hero_image = models.ImageField(
+        _("headline image"),
+        upload_to="conferences/",
+        blank=True,
+        help_text=_("A wide photo behind the conference name on the home page."),
+    )
+    venue_map = models.ImageField(
+        _("venue map"),
+        upload_to="conferences/",
+        blank=True,
+        help_text=_("A map of the venue or of the way there, shown on the home page."),
+    )
+    directions = models.TextField(
+        _("how to get there"),
+        blank=True,
+        help_text=_("Metro stations, bus lines, parking, entrances: shown on the home page."),
+    )
 
     objects = ConferenceQuerySet.as_manager()
 
@@ -83,6 +181,12 @@ class Conference(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def accent(self) -> str:
+        """The accent colour for the style sheet, or "" (a value saved around the form's
+        validation never reaches CSS)."""
+        return self.accent_color if ACCENT_COLOR.fullmatch(self.accent_color or "") else ""
+
     @cached_property
     def tzinfo(self) -> ZoneInfo:
         try:
@@ -107,14 +211,36 @@ class Conference(models.Model):
     def ends_at(self) -> dt.datetime:
         return self.local_datetime(self.end_date + dt.timedelta(days=1), dt.time.min)
 
+    @property
+    def map_link(self) -> str:
+        """The venue on a map: the organizers' link, or else an OpenStreetMap search for the
+        address (works in and outside China, no account, no tracking); empty with no address."""
+        if self.map_url:
+            return self.map_url
+        place = self.address or self.venue
+        if not place:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_email or self.contact_phone or self.contact_wechat_id)
+
+    @property
+    def registration_closes_at(self) -> dt.datetime:
+        """When registration closes: the organizers' closing time, or else the end of the
+        last day at the venue (nobody registers for a conference that is over)."""
+        return self.registration_closes or self.ends_at
+
     def registration_is_open(self, now: dt.datetime | None = None) -> bool:
-        """Published and inside the registration window (either end may be open)."""
+        """Published and inside the registration window (opening time optional; closing time
+        ``registration_closes_at``)."""
         now = now or timezone.now()
         if not self.is_published:
             return False
         if self.registration_opens and now < self.registration_opens:
             return False
-        return not (self.registration_closes and now >= self.registration_closes)
+        return now < self.registration_closes_at
 
 
 class Room(models.Model):
@@ -494,3 +620,32 @@ def _in_language(texts: dict, language: str | None) -> str:
     code = (language or get_language() or "en").replace("-", "_").lower()
     key = "zh_hans" if code.startswith("zh") else "en"
     return texts.get(key) or texts.get("en") or texts.get("zh_hans") or ""
+
+
+class Partner(models.Model):
+    """A host, sponsor, partner or media partner of a conference, shown with its logo on the
+    home page (grouped by kind, in ``position`` order)."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="partners", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PartnerKind, default=PartnerKind.SPONSOR
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="partners/",
+        blank=True,
+        help_text=_("Shown on white, at most 64 pixels high; without a logo, the name is shown."),
+    )
+    url = models.URLField(_("website"), blank=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["conference", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,8 +1,15 @@
 """Reusable read-side querysets for the program. Every list here runs a fixed number of queries."""
 
+import datetime as dt
 from collections.abc import Callable
+from typing import NamedTuple
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.functions import Cast, Extract
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
+
+from agenda.enums import ForumKind, TalkKind
 
 
 class ConferenceQuerySet(models.QuerySet):
@@ -91,3 +98,443 @@ def extended_for_forum_page(queryset: models.QuerySet) -> models.QuerySet:
     for annotate in _FORUM_PAGE_EXTENSIONS:
         queryset = annotate(queryset)
     return queryset
+
+
+# --- The program as plain rows ----------------------------------------------------------------
+# The agenda and the feeds show every forum, talk and speaker of a conference: read as tuples
+# (three queries, no model instances to build), in the reader's language. Rows are immutable
+# and compare by value, so whatever is derived from them can be memoized on the rows
+# themselves (agenda.caching.fragment).
+
+
+class RoomRow(NamedTuple):
+    pk: int
+    name: str
+    position: int
+    seats: int
+
+
+class SpeakerRow(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+    job_title: str
+    organization: str
+    url: str
+
+
+class TalkRow(NamedTuple):
+    pk: int
+    slug: str
+    title: str
+    kind: str
+    abstract: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    url: str
+    ordered_speakers: tuple[SpeakerRow, ...]
+
+    def get_kind_display(self) -> str:
+        return str(TalkKind(self.kind).label)
+
+
+class ForumRow(NamedTuple):
+    pk: int
+    slug: str
+    title: str
+    kind: str
+    description: str
+    host: str
+    capacity: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    room: RoomRow
+    url: str
+    program_talks: tuple[TalkRow, ...]
+
+    @property
+    def room_id(self) -> int:
+        return self.room.pk
+
+    def get_kind_display(self) -> str:
+        return str(ForumKind(self.kind).label)
+
+
+def _language_columns(*fields: str) -> list[str]:
+    """``field_<language>`` of each field, every language in turn (MODELTRANSLATION_LANGUAGES)."""
+    return [build_localized_fieldname(name, lang) for name in fields for lang in _LANGS]
+
+
+def _fallback_order() -> list[int]:
+    """Indexes into MODELTRANSLATION_LANGUAGES in modeltranslation's order for the active
+    language: the language itself, then the fallback languages."""
+    return [_LANGS.index(lang) for lang in resolution_order(get_language())]
+
+
+def _translated(values, start: int, order: list[int]) -> str:
+    """The first non-empty of a field's language columns (from ``values[start]`` on), as
+    modeltranslation's fallback reads it."""
+    for index in order:
+        value = values[start + index]
+        if value:
+            return value
+    return ""
+
+
+_LANGS = list(mt_settings.AVAILABLE_LANGUAGES)
+
+# On PostgreSQL start and end are read as seconds since the epoch: psycopg's loader of
+# timestamps (in Python, under Django's time zone loader) costs more than the rest of a row.
+_EPOCHS = {
+    "starts_epoch": Cast(Extract("starts_at", "epoch", tzinfo=dt.UTC), models.FloatField()),
+    "ends_epoch": Cast(Extract("ends_at", "epoch", tzinfo=dt.UTC), models.FloatField()),
+}
+
+
+def _postgresql() -> bool:
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
+def _times(queryset: models.QuerySet) -> tuple[models.QuerySet, tuple[str, str]]:
+    """``queryset`` and the names of its start and end in values_list() (see ``_moment``)."""
+    if _postgresql():
+        return queryset.annotate(**_EPOCHS), tuple(_EPOCHS)
+    return queryset, ("starts_at", "ends_at")
+
+
+def _moment(value: float | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromtimestamp(value, dt.UTC)
+
+
+# SQL of the program's row queries, by what they depend on: building a queryset and
+# compiling it costs more than running it, and the text is the same every time.
+_STATEMENTS: dict[tuple, tuple[str, tuple]] = {}
+_STATEMENTS_SIZE = 256
+
+
+def _fetch(key: tuple, build: Callable[..., models.QuerySet], **arguments: str) -> list[tuple]:
+    """The rows of the values_list() queryset ``build(**arguments)``, whose SQL depends on
+    ``key`` only: on PostgreSQL compiled once per process and key, then run as is, with
+    ``arguments`` (strings compared for equality, such as slugs) as its parameters. Its
+    columns must need no conversion beyond the driver's (Django's own loaders give aware
+    datetimes on PostgreSQL; see ``_times``)."""
+    if not _postgresql():
+        return list(build(**arguments))
+    # The function building the query is part of the key: two queries never share one.
+    key = (build.__code__, *key)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        # Compiled with a marker in place of each argument, found again in the parameters.
+        markers = {name: f"\x00gotc-argument-{name}\x00" for name in arguments}
+        sql, params = build(**markers).query.sql_with_params()
+        names = {marker: name for name, marker in markers.items()}
+        statement = (sql, tuple((names[p],) if p in names else p for p in params))
+        if len(_STATEMENTS) >= _STATEMENTS_SIZE:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    sql, params = statement
+    params = [arguments[p[0]] if isinstance(p, tuple) else p for p in params]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _columns(model, path: str = "") -> list[str]:
+    """The columns of ``model`` (through relation ``path``), in ``from_db``'s order."""
+    return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def _instance(model, values: tuple, start: int):
+    """(``model`` made from ``values`` from ``start`` on, where the next model's start)."""
+    end = start + len(model._meta.concrete_fields)
+    return model.from_db(DEFAULT_DB_ALIAS, _columns(model), values[start:end]), end
+
+
+def program_talk(conference, slug: str, drafts: bool = False):
+    """The talk ``slug`` of ``conference`` with its forum, room and speakers in order (what
+    ``Talk.objects.for_program()`` gives), or None. Two queries, compiled once."""
+    from agenda.models import Forum, Room, Speaker, Talk, TalkSpeaker
+
+    def talk_query(slug: str) -> models.QuerySet:
+        return (
+            Talk.objects.rewrite(False)
+            .filter(conference=conference, slug=slug)
+            .visible(drafts)
+            .values_list(
+                *_columns(Talk), *_columns(Forum, "forum__"), *_columns(Room, "forum__room__")
+            )
+        )
+
+    rows = _fetch(("talk", conference.pk, drafts), talk_query, slug=slug)
+    if not rows:
+        return None
+    talk, start = _instance(Talk, rows[0], 0)
+    talk.forum, start = _instance(Forum, rows[0], start)
+    talk.forum.room, _ = _instance(Room, rows[0], start)
+
+    def speakers_query(slug: str) -> models.QuerySet:
+        return (
+            TalkSpeaker.objects.filter(talk__conference=conference, talk__slug=slug)
+            .order_by("position", "pk")
+            .values_list(*_columns(TalkSpeaker), *_columns(Speaker, "speaker__"))
+        )
+
+    talk.speaker_links = []
+    for values in _fetch(("talk-speakers", conference.pk), speakers_query, slug=slug):
+        link, start = _instance(TalkSpeaker, values, 0)
+        link.speaker, _ = _instance(Speaker, values, start)
+        talk.speaker_links.append(link)
+    return talk
+
+
+def forum_talks(conference, slug: str, drafts: bool = False) -> list:
+    """The talks of forum ``slug`` in start order, each with its speakers in order (what
+    ``ForumQuerySet.for_program`` prefetches). Two queries, compiled once. Draft talks are
+    left out unless ``drafts``."""
+    from agenda.models import Speaker, Talk, TalkSpeaker
+
+    def talks_query(slug: str) -> models.QuerySet:
+        queryset = Talk.objects.rewrite(False).filter(conference=conference, forum__slug=slug)
+        if not drafts:
+            queryset = queryset.filter(is_published=True)
+        return queryset.order_by("starts_at", "pk").values_list(*_columns(Talk))
+
+    def links_query(slug: str) -> models.QuerySet:
+        return (
+            TalkSpeaker.objects.filter(talk__conference=conference, talk__forum__slug=slug)
+            .order_by("talk_id", "position", "pk")
+            .values_list(*_columns(TalkSpeaker), *_columns(Speaker, "speaker__"))
+        )
+
+    talks = [
+        _instance(Talk, values, 0)[0]
+        for values in _fetch(("forum-talks", conference.pk, drafts), talks_query, slug=slug)
+    ]
+    by_pk = {talk.pk: talk for talk in talks}
+    for talk in talks:
+        talk.speaker_links = []
+    for values in _fetch(("forum-links", conference.pk), links_query, slug=slug):
+        link, start = _instance(TalkSpeaker, values, 0)
+        talk = by_pk.get(link.talk_id)
+        if talk is not None:
+            link.speaker, _ = _instance(Speaker, values, start)
+            talk.speaker_links.append(link)
+    return talks
+
+
+def program_speaker(conference, slug: str, drafts: bool = False):
+    """The speaker ``slug`` of ``conference`` with ``program_talks``: their talks in start
+    order, each with its forum and room; or None. Two queries, compiled once. Draft talks
+    are left out unless ``drafts``."""
+    from agenda.models import Forum, Room, Speaker, Talk
+
+    def speaker_query(slug: str) -> models.QuerySet:
+        return (
+            Speaker.objects.rewrite(False)
+            .filter(conference=conference, slug=slug)
+            .values_list(*_columns(Speaker))
+        )
+
+    rows = _fetch(("speaker", conference.pk), speaker_query, slug=slug)
+    if not rows:
+        return None
+    speaker, _ = _instance(Speaker, rows[0], 0)
+
+    def talks_query(slug: str) -> models.QuerySet:
+        return (
+            Talk.objects.rewrite(False)
+            .filter(conference=conference, talkspeaker__speaker__slug=slug)
+            .visible(drafts)
+            .order_by("starts_at", "pk")
+            .values_list(
+                *_columns(Talk), *_columns(Forum, "forum__"), *_columns(Room, "forum__room__")
+            )
+        )
+
+    speaker.program_talks = []
+    for values in _fetch(("speaker-talks", conference.pk, drafts), talks_query, slug=slug):
+        talk, start = _instance(Talk, values, 0)
+        talk.forum, start = _instance(Forum, values, start)
+        talk.forum.room, _ = _instance(Room, values, start)
+        speaker.program_talks.append(talk)
+    return speaker
+
+
+def program_rows(
+    conference, drafts: bool = False, *, kind: str = "", talks: bool = True
+) -> list[ForumRow]:
+    """The conference's forums in program order (start, position), each with its room and
+    its talks (in start order) with their speakers (in order), in the active language; links
+    are the program pages' (``program_reverse``). Three queries (one without ``talks``).
+    Drafts are left out unless ``drafts`` (a preview); ``kind`` keeps one forum kind."""
+    from agenda.models import Forum, Talk, TalkSpeaker
+    from agenda.templatetags.program import program_urls
+
+    order = _fallback_order()
+    langs = len(_LANGS)
+    forum_url = program_urls(conference, "forum")
+
+    # rewrite(False): the language columns are named here; modeltranslation's own reading
+    # of values_list() would turn every row into a dict and back.
+    def forums() -> models.QuerySet:
+        queryset = Forum.objects.rewrite(False).filter(conference=conference).visible(drafts)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        queryset, times = _times(queryset)
+        return queryset.order_by("starts_at", "position", "pk").values_list(
+            "pk",
+            "slug",
+            "kind",
+            "capacity",
+            *times,
+            "room_id",
+            "room__position",
+            "room__seats",
+            *_language_columns("room__name", "title", "description", "host"),
+        )
+
+    forum_values = _fetch(("forums", conference.pk, drafts, kind), forums)
+    talks_of: dict[int, list[TalkRow]] = {}
+    if talks and forum_values:
+        talk_url = program_urls(conference, "talk")
+        speaker_url = program_urls(conference, "speaker")
+
+        def talks() -> models.QuerySet:
+            queryset = Talk.objects.rewrite(False).filter(conference=conference).visible(drafts)
+            if kind:
+                queryset = queryset.filter(forum__kind=kind)
+            queryset, times = _times(queryset)
+            return queryset.order_by("starts_at", "pk").values_list(
+                "pk",
+                "forum_id",
+                "slug",
+                "kind",
+                *times,
+                *_language_columns("title", "abstract"),
+            )
+
+        talk_values = _fetch(("talks", conference.pk, drafts, kind), talks)
+        # The conference's links, those of talks left out (drafts, another kind) included:
+        # cheaper than naming every talk in the query.
+        speakers_of: dict[int, list[SpeakerRow]] = {}
+        links = (
+            _fetch(
+                ("links", conference.pk),
+                lambda: (
+                    TalkSpeaker.objects.filter(talk__conference=conference)
+                    .order_by("talk_id", "position", "pk")
+                    .values_list(
+                        "talk_id",
+                        "speaker_id",
+                        "speaker__slug",
+                        *_language_columns(
+                            "speaker__name", "speaker__job_title", "speaker__organization"
+                        ),
+                    )
+                ),
+            )
+            if talk_values
+            else []
+        )
+        for values in links:
+            speakers_of.setdefault(values[0], []).append(
+                SpeakerRow(
+                    values[1],
+                    values[2],
+                    _translated(values, 3, order),
+                    _translated(values, 3 + langs, order),
+                    _translated(values, 3 + 2 * langs, order),
+                    speaker_url(values[2]),
+                )
+            )
+        for values in talk_values:
+            talks_of.setdefault(values[1], []).append(
+                TalkRow(
+                    values[0],
+                    values[2],
+                    _translated(values, 6, order),
+                    values[3],
+                    _translated(values, 6 + langs, order),
+                    _moment(values[4]),
+                    _moment(values[5]),
+                    talk_url(values[2]),
+                    tuple(speakers_of.get(values[0], ())),
+                )
+            )
+    rooms: dict[int, RoomRow] = {}
+    rows = []
+    for values in forum_values:
+        room_id = values[6]
+        room = rooms.get(room_id)
+        if room is None:
+            room = rooms[room_id] = RoomRow(
+                room_id, _translated(values, 9, order), values[7], values[8]
+            )
+        rows.append(
+            ForumRow(
+                values[0],
+                values[1],
+                _translated(values, 9 + langs, order),
+                values[2],
+                _translated(values, 9 + 2 * langs, order),
+                _translated(values, 9 + 3 * langs, order),
+                values[3],
+                _moment(values[4]),
+                _moment(values[5]),
+                room,
+                forum_url(values[1]),
+                tuple(talks_of.get(values[0], ())),
+            )
+        )
+    return rows
+
+
+class TalkLink(NamedTuple):
+    """A talk as a link: what the speaker list shows of it."""
+
+    slug: str
+    title: str
+    url: str
+
+
+def speaker_list_rows(conference, drafts: bool = False) -> list[tuple[tuple, tuple[TalkLink, ...]]]:
+    """The conference's speakers in the list's order (by name), each as the values of all
+    its columns (``Speaker.from_db`` makes the speaker from them) with its talks in start
+    order, in the active language. Two queries. Draft talks are left out unless ``drafts``."""
+    from agenda.models import Speaker, TalkSpeaker
+    from agenda.templatetags.program import program_urls
+
+    order = _fallback_order()
+    talk_url = program_urls(conference, "talk")
+
+    def links() -> models.QuerySet:
+        queryset = TalkSpeaker.objects.filter(speaker__conference=conference)
+        if not drafts:
+            queryset = queryset.filter(talk__is_published=True, talk__forum__is_published=True)
+        return queryset.order_by("talk__starts_at", "talk_id").values_list(
+            "speaker_id", "talk__slug", *_language_columns("talk__title")
+        )
+
+    talks_of: dict[int, list[TalkLink]] = {}
+    for values in _fetch(("speaker-talks", conference.pk, drafts), links):
+        talks_of.setdefault(values[0], []).append(
+            TalkLink(values[1], _translated(values, 2, order), talk_url(values[1]))
+        )
+    speakers = _fetch(
+        ("speakers", conference.pk),
+        lambda: (
+            Speaker.objects.rewrite(False)
+            .filter(conference=conference)
+            .values_list(*speaker_columns())
+        ),
+    )
+    return [(values, tuple(talks_of.get(values[0], ()))) for values in speakers]
+
+
+def speaker_columns() -> list[str]:
+    """The columns ``speaker_list_rows`` reads, in ``Speaker.from_db``'s order."""
+    from agenda.models import Speaker
+
+    return [field.attname for field in Speaker._meta.concrete_fields]

@@ -26,8 +26,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from lxml import etree
 
-from agenda.feeds import absolute_urls
-from agenda.models import Conference, Forum, Room
+from agenda import caching
+from agenda.models import Conference, Room
+from agenda.queries import ForumRow, TalkRow, program_rows
 from agenda.templatetags.program import program_reverse
 from agenda.views import get_conference
 
@@ -66,48 +67,69 @@ def _event_slug(prefix: str, pk: int, slug: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", f"{prefix}-{pk}-{slug}".lower()).rstrip("-_")
 
 
+class ScheduleEvent(dict):
+    """An event of the schedule (its JSON object), with its serializations once written."""
+
+    xml: bytes | None = None  # its element in schedule.xml (``to_xml``)
+    json: str | None = None  # compact, in schedule.json (``to_json``)
+    digest: bytes | None = None  # of its content (``build``: the schedule's version)
+
+    def written(self) -> "ScheduleEvent":
+        self.json = json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+        self.digest = hashlib.sha256(json.dumps(self, sort_keys=True).encode()).digest()
+        return self
+
+
 def build(request: HttpRequest, conference: Conference) -> dict:
-    """The schedule in c3voc's JSON shape (the XML is written from it): four queries."""
+    """The schedule in c3voc's JSON shape (the XML is written from it): five queries. Each
+    event is made once per content (agenda.caching.fragment)."""
     tz = conference.tzinfo
     absolute = request.build_absolute_uri
-    talk_url = absolute_urls(request, conference, "talk")
+    origin = absolute("/").removesuffix("/")
     short = acronym(conference)
     language = translation.get_language() or settings.LANGUAGE_CODE
     spoken = language.split("-")[0]
-    forums = list(
-        # Drafts are in no feed (agenda.feeds).
-        Forum.objects.filter(conference=conference)
-        .published()
-        .for_program()
-        .order_by("starts_at", "position", "pk")
-    )
+    # Drafts are in no feed (agenda.feeds).
+    forums = program_rows(conference)
     rooms = list(Room.objects.filter(conference=conference).order_by("position", "name", "pk"))
 
-    def event(forum: Forum, talk) -> dict:
+    def make_event(forum: ForumRow, talk: TalkRow, url: str) -> ScheduleEvent:
         starts = talk.starts_at.astimezone(tz)
-        return {
-            "id": talk.pk,
-            "guid": guid("talks", talk.pk),
-            "date": starts.isoformat(),
-            "start": starts.strftime("%H:%M"),
-            "duration": _hhmm(talk.ends_at - talk.starts_at),
-            "room": forum.room.name,
-            "slug": _event_slug(short, talk.pk, talk.slug),
-            "url": talk_url(talk.slug),
-            "title": talk.title,
-            "subtitle": "",
-            "track": forum.title,
-            "type": forum.kind,
-            "language": spoken,
-            "abstract": talk.abstract,
-            "description": "",
-            "persons": [
-                {"id": s.pk, "guid": guid("speakers", s.pk), "public_name": s.name}
-                for s in talk.ordered_speakers
-            ],
-            "links": [],
-            "attachments": [],
-        }
+        return ScheduleEvent(
+            {
+                "id": talk.pk,
+                "guid": guid("talks", talk.pk),
+                "date": starts.isoformat(),
+                "start": starts.strftime("%H:%M"),
+                "duration": _hhmm(talk.ends_at - talk.starts_at),
+                "room": forum.room.name,
+                "slug": _event_slug(short, talk.pk, talk.slug),
+                "url": url,
+                "title": talk.title,
+                "subtitle": "",
+                "track": forum.title,
+                "type": forum.kind,
+                "language": spoken,
+                "abstract": talk.abstract,
+                "description": "",
+                "persons": [
+                    {"id": s.pk, "guid": guid("speakers", s.pk), "public_name": s.name}
+                    for s in talk.ordered_speakers
+                ],
+                "links": [],
+                "attachments": [],
+            }
+        )
+
+    memoized = caching.fragments()
+    key = ("schedule-event", settings.SITE_URL, conference.time_zone, short, spoken)
+
+    def event(forum: ForumRow, talk: TalkRow) -> ScheduleEvent:
+        url = origin + talk.url
+        return memoized(
+            (*key, forum.title, forum.kind, forum.room.name, talk, url),
+            lambda: make_event(forum, talk, url).written(),
+        )
 
     days = []
     for index, day in enumerate(conference.days, start=1):
@@ -156,12 +178,50 @@ def build(request: HttpRequest, conference: Conference) -> dict:
             "days": days,
         },
     }
-    digest = hashlib.sha256(json.dumps(schedule, sort_keys=True).encode()).hexdigest()
+    # The events by their own digests: the document's digest without writing it all again.
+    outline = _with_events(schedule, lambda item: item.digest.hex())
+    digest = hashlib.sha256(json.dumps(outline, sort_keys=True).encode()).hexdigest()
     return {
         "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR},
         "schedule": {"version": digest[:16], **schedule},
     }
+
+
+def _with_events(schedule: dict, replace) -> dict:
+    """``schedule`` (``build``'s, or its "schedule" part) with ``replace(event)`` in place of
+    each event."""
+    conference = schedule["conference"]
+    days = [
+        {
+            **day,
+            "rooms": {
+                name: [replace(item) for item in items] for name, items in day["rooms"].items()
+            },
+        }
+        for day in conference["days"]
+    ]
+    return {**schedule, "conference": {**conference, "days": days}}
+
+
+# Stands for an event in schedule.json's skeleton (``to_json``); random, so no text matches it.
+_JSON_MARK = f"gotc-event-{uuid.uuid4().hex}-"
+_JSON_MARKS = re.compile(rf'"{_JSON_MARK}(\d+)"')
+
+
+def to_json(data: dict) -> bytes:
+    """``build()``'s document as compact JSON (with ``indent`` the json module encodes in
+    Python, several times slower), each event written once (``ScheduleEvent.json``)."""
+    events: list[str] = []
+
+    def mark(item: dict) -> str:
+        text = getattr(item, "json", None)
+        events.append(text or json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        return f"{_JSON_MARK}{len(events) - 1}"
+
+    skeleton = {**data, "schedule": _with_events(data["schedule"], mark)}
+    text = json.dumps(skeleton, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_MARKS.sub(lambda match: events[int(match.group(1))], text).encode()
 
 
 def _sub(parent, tag: str, text=None, **attributes):
@@ -171,8 +231,45 @@ def _sub(parent, tag: str, text=None, **attributes):
     return element
 
 
+# Stands for an event in the XML skeleton (``to_xml``); not a name the schema has.
+_EVENT_MARK = "gotc-event"
+_EVENT_MARKS = re.compile(rb'<gotc-event n="(\d+)"/>')
+# An event's depth in schedule.xml (schedule, day, room), two spaces a level.
+_EVENT_INDENT = b"\n" + b" " * 6
+
+
+def _event_xml(item: dict) -> bytes:
+    """An event's element, pretty-printed as at its place in schedule.xml."""
+    element = etree.Element("event", {"id": str(item["id"]), "guid": str(item["guid"])})
+    for tag in (
+        "date",
+        "start",
+        "duration",
+        "room",
+        "slug",
+        "url",
+        "title",
+        "subtitle",
+        "track",
+        "type",
+        "language",
+        "abstract",
+        "description",
+    ):
+        _sub(element, tag, item[tag])
+    persons = _sub(element, "persons")
+    for person in item["persons"]:
+        _sub(persons, "person", person["public_name"], id=person["id"])
+    _sub(element, "links")
+    _sub(element, "attachments")
+    text = etree.tostring(element, encoding="utf-8", pretty_print=True).rstrip(b"\n")
+    return text.replace(b"\n", _EVENT_INDENT)
+
+
 def to_xml(data: dict) -> bytes:
-    """The Frab ``schedule.xml`` of ``build()``'s document."""
+    """The Frab ``schedule.xml`` of ``build()``'s document. The skeleton (conference, days,
+    rooms) is built with lxml; each event's element is written once (``ScheduleEvent.xml``)
+    and set in its place."""
     schedule = data["schedule"]
     conference = schedule["conference"]
     root = etree.Element("schedule")
@@ -190,6 +287,7 @@ def to_xml(data: dict) -> bytes:
         ("time_zone_name", conference["time_zone_name"]),
     ):
         _sub(head, tag, value)
+    events: list[bytes] = []
     for day in conference["days"]:
         day_element = _sub(
             root,
@@ -199,32 +297,18 @@ def to_xml(data: dict) -> bytes:
             start=day["day_start"],
             end=day["day_end"],
         )
-        for room_name, events in day["rooms"].items():
+        for room_name, items in day["rooms"].items():
             room_element = _sub(day_element, "room", name=room_name)
-            for item in events:
-                element = _sub(room_element, "event", id=item["id"], guid=item["guid"])
-                for tag in (
-                    "date",
-                    "start",
-                    "duration",
-                    "room",
-                    "slug",
-                    "url",
-                    "title",
-                    "subtitle",
-                    "track",
-                    "type",
-                    "language",
-                    "abstract",
-                    "description",
-                ):
-                    _sub(element, tag, item[tag])
-                persons = _sub(element, "persons")
-                for person in item["persons"]:
-                    _sub(persons, "person", person["public_name"], id=person["id"])
-                _sub(element, "links")
-                _sub(element, "attachments")
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            for item in items:
+                xml = getattr(item, "xml", None)
+                if xml is None:
+                    xml = _event_xml(item)
+                    if isinstance(item, ScheduleEvent):
+                        item.xml = xml
+                _sub(room_element, _EVENT_MARK, n=len(events))
+                events.append(xml)
+    skeleton = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return _EVENT_MARKS.sub(lambda match: events[int(match.group(1))], skeleton)
 
 
 def _document(request: HttpRequest, conference: str | None) -> dict:
@@ -247,8 +331,6 @@ def schedule_xml(request: HttpRequest, conference: str | None = None) -> HttpRes
 
 
 def schedule_json(request: HttpRequest, conference: str | None = None) -> HttpResponse:
-    data = _document(request, conference)
-    # Compact: with ``indent`` the json module encodes in Python, several times slower.
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    body = to_json(_document(request, conference))
     response = HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     return _finish(request, response, "schedule.json")

@@ -4,9 +4,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from agenda import caching
-from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+from agenda.models import Conference, Forum, Partner, Room, Speaker, Talk, TalkSpeaker
 
-PROGRAM_MODELS = (Conference, Room, Forum, Talk, Speaker, TalkSpeaker)
+PROGRAM_MODELS = (Conference, Room, Forum, Talk, Speaker, TalkSpeaker, Partner)
 
 
 @receiver(post_save)

@@ -6,12 +6,12 @@ reader's language and falls back to the other when it is empty.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from agenda.models import Conference, Forum, Room, Speaker, Talk
+from agenda.models import Conference, Forum, Partner, Room, Speaker, Talk
 
 
 @register(Conference)
 class ConferenceTranslation(TranslationOptions):
-    fields = ("name", "tagline", "description", "venue", "address")
+    fields = ("name", "tagline", "description", "venue", "address", "directions")
 
 
 @register(Room)
@@ -34,3 +34,8 @@ class TalkTranslation(TranslationOptions):
 @register(Speaker)
 class SpeakerTranslation(TranslationOptions):
     fields = ("name", "job_title", "organization", "bio")
+
+
+@register(Partner)
+class PartnerTranslation(TranslationOptions):
+    fields = ("name",)

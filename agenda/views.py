@@ -3,16 +3,27 @@
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.db.models import Prefetch
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agenda import caching
 from agenda.enums import ForumKind
 from agenda.models import Conference, Forum, Speaker, Talk
-from agenda.queries import extended_for_forum_page
+from agenda.queries import (
+    extended_for_forum_page,
+    forum_talks,
+    program_rows,
+    program_speaker,
+    program_talk,
+    speaker_columns,
+    speaker_list_rows,
+)
+from agenda.templatetags.program import program_urls
 from gotc import pagecache
 
 # The grid's rows: five minutes each, so every hour is twelve rows of the same height.
@@ -52,7 +63,7 @@ def get_conference(request: HttpRequest, conference: str | None = None) -> Confe
     return found
 
 
-@dataclass
+@dataclass(frozen=True)
 class GridTalk:
     """A talk on the grid: its rows inside its forum's block (1-based grid lines)."""
 
@@ -61,7 +72,7 @@ class GridTalk:
     row_end: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class GridBreak:
     """Time between two talks of a forum (``row_*``: grid lines inside the forum's block)."""
 
@@ -83,10 +94,24 @@ class GridForum:
     talks: list[GridTalk] = field(default_factory=list)
     breaks: list[GridBreak] = field(default_factory=list)
     parallel: list[Forum] = field(default_factory=list)
+    # Its block on the agenda page, when the page renders it (``_grid_forum_html``).
+    html: str = ""
 
     @property
     def rows(self) -> int:
         return self.row_end - self.row_start
+
+    def memo_key(self) -> tuple:
+        """Everything its block shows (agenda.caching.fragment): for program rows only."""
+        return (
+            self.forum,
+            self.column,
+            self.row_start,
+            self.row_end,
+            tuple(self.talks),
+            tuple(self.breaks),
+            tuple((other.title, other.room.name) for other in self.parallel),
+        )
 
 
 @dataclass
@@ -120,6 +145,8 @@ class ProgramDay:
     rows: int = 0
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
+    # Its section of the agenda page, when the page renders it (``_program_day_html``).
+    html: str = ""
 
 
 def _slots_between(start: dt.datetime, end: dt.datetime) -> float:
@@ -211,6 +238,36 @@ def build_days(conference: Conference, forums: list[Forum]) -> list[ProgramDay]:
     return days
 
 
+def _grid_forum_html(cell: GridForum, memoized=caching.fragment) -> str:
+    """A forum's block on the agenda (agenda/_grid_forum.html), memoized on what it shows."""
+    return memoized(
+        ("grid-forum", *cell.memo_key()),
+        lambda: render_to_string("agenda/_grid_forum.html", {"cell": cell}),
+    )
+
+
+def _program_day_html(day: ProgramDay, index: int) -> str:
+    """A day's section of the agenda (agenda/_program_day.html) with its forums' blocks,
+    memoized on what it shows (the blocks by their HTML)."""
+    key = (
+        "program-day",
+        index,
+        day.date,
+        tuple(day.rooms),
+        day.rows,
+        day.starts_at,
+        day.ends_at,
+        tuple((hour.starts_at, hour.row_start, hour.row_end) for hour in day.hours),
+        tuple(
+            (slot.starts_at, slot.ends_at, tuple(cell.html for cell in slot.forums))
+            for slot in day.slots
+        ),
+    )
+    return caching.fragment(
+        key, lambda: render_to_string("agenda/_program_day.html", {"day": day, "index": index})
+    )
+
+
 def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     kind = request.GET.get("kind", "")
@@ -218,15 +275,14 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         kind = ""
     pagecache.opt_in(request, caching.PROGRAM, params={"kind": kind})
     drafts = may_preview(request.user)
-    forums = (
-        Forum.objects.filter(conference=conf)
-        .visible(drafts)
-        .for_program(drafts)
-        .order_by("starts_at", "position")
-    )
-    if kind:
-        forums = forums.filter(kind=kind)
-    forums = list(forums)
+    # Rows, not model instances: four queries, and each forum's block is formatted once per
+    # content (agenda.caching.fragment).
+    days = build_days(conf, program_rows(conf, drafts, kind=kind))
+    memoized = caching.fragments()
+    for index, day in enumerate(days, start=1):
+        for cell in day.grid:
+            cell.html = _grid_forum_html(cell, memoized)
+        day.html = _program_day_html(day, index)
     # order_by(): the default ordering's columns would otherwise join the DISTINCT.
     present_kinds = set(
         Forum.objects.filter(conference=conf)
@@ -241,7 +297,7 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         "agenda/agenda.html",
         {
             "conference": conf,
-            "days": build_days(conf, forums),
+            "days": days,
             "kinds": kinds,
             "selected_kind": kind,
             "nav": "agenda",
@@ -253,57 +309,83 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
     conf = get_conference(request, conference)
     drafts = may_preview(request.user)
     forums = extended_for_forum_page(
-        Forum.objects.filter(conference=conf).visible(drafts).for_program(drafts)
+        Forum.objects.filter(conference=conf).visible(drafts).select_related("room")
     )
     forum = get_object_or_404(forums, slug=slug)
+    forum.program_talks = forum_talks(conf, slug, drafts)
+    registration_open = conf.is_current and conf.registration_is_open()
+    talks = [(talk, *talk.ordered_speakers) for talk in forum.program_talks]
     return render(
         request,
         "agenda/forum_detail.html",
         {
             "conference": conf,
             "forum": forum,
-            "registration_open": conf.is_current and conf.registration_is_open(),
+            "registration_open": registration_open,
+            # The page's main part is rendered once per content (agenda.caching.fragment).
+            "content_key": caching.content_key(
+                conf,
+                conf.is_current,
+                forum,
+                forum.room,
+                forum.seats_left,
+                registration_open,
+                *(caching.content_key(*parts) for parts in talks),
+            ),
         },
     )
 
 
 def talk_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    talks = Talk.objects.filter(conference=conf).visible(may_preview(request.user))
-    talk = get_object_or_404(talks.for_program(), slug=slug)
-    return render(request, "agenda/talk_detail.html", {"conference": conf, "talk": talk})
-
-
-def _talks_prefetch(drafts: bool = False) -> Prefetch:
-    return Prefetch(
-        "talks",
-        queryset=Talk.objects.visible(drafts)
-        .select_related("forum", "forum__room")
-        .order_by("starts_at"),
-        to_attr="program_talks",
+    talk = program_talk(conf, slug, may_preview(request.user))
+    if talk is None:
+        raise Http404("No such talk.")
+    # The page's main part is rendered once per content (agenda.caching.fragment).
+    key = caching.content_key(
+        conf, conf.is_current, talk, talk.forum, talk.forum.room, *talk.ordered_speakers
+    )
+    return render(
+        request,
+        "agenda/talk_detail.html",
+        {"conference": conf, "talk": talk, "content_key": key},
     )
 
 
 def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    # The list shows each talk's title and link only: no forum, room or abstract to load.
-    talks = Prefetch(
-        "talks",
-        queryset=Talk.objects.visible(may_preview(request.user))
-        .only("pk", "slug", "title", "title_en", "title_zh_hans", "starts_at")
-        .order_by("starts_at"),
-        to_attr="program_talks",
-    )
-    speakers = Speaker.objects.filter(conference=conf).prefetch_related(talks)
-    return render(request, "agenda/speaker_list.html", {"conference": conf, "speakers": speakers})
+    # Rows, not model instances (two queries); each speaker's card is rendered once per
+    # content (agenda.caching.fragment), the speaker made from its row only then.
+    memoized = caching.fragments()
+    speaker_url = program_urls(conf, "speaker")
+    columns = speaker_columns()
+
+    def card(values: tuple, talks: tuple) -> str:
+        speaker = Speaker.from_db(DEFAULT_DB_ALIAS, columns, values)
+        context = {"speaker": speaker, "url": speaker_url(speaker.slug), "talks": talks}
+        return render_to_string("agenda/_speaker_card.html", context)
+
+    cards = [
+        memoized(("speaker-card", speaker_url(""), values, talks), partial(card, values, talks))
+        for values, talks in speaker_list_rows(conf, may_preview(request.user))
+    ]
+    return render(request, "agenda/speaker_list.html", {"conference": conf, "cards": cards})
 
 
 def speaker_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
-    speaker = get_object_or_404(
-        Speaker.objects.filter(conference=conf).prefetch_related(
-            _talks_prefetch(may_preview(request.user))
-        ),
-        slug=slug,
+    speaker = program_speaker(conf, slug, may_preview(request.user))
+    if speaker is None:
+        raise Http404("No such speaker.")
+    # The page's main part is rendered once per content (agenda.caching.fragment).
+    key = caching.content_key(
+        conf,
+        conf.is_current,
+        speaker,
+        *(caching.content_key(t, t.forum, t.forum.room) for t in speaker.program_talks),
     )
-    return render(request, "agenda/speaker_detail.html", {"conference": conf, "speaker": speaker})
+    return render(
+        request,
+        "agenda/speaker_detail.html",
+        {"conference": conf, "speaker": speaker, "content_key": key},
+    )

@@ -369,6 +369,7 @@ def main() -> None:
             "agenda.json": "/agenda.json",
             "schedule.xml": "/schedule.xml",
             "schedule.json": "/schedule.json",
+            "api forums": f"/api/v1/conferences/{conference.slug}/forums/",
         }
         measure_pages(base, pages, args.page_seconds, args.rounds, args.workers)
         if args.pages_only:

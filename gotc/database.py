@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import get_language
 
+from gotc import pagecache
+
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
@@ -23,7 +25,13 @@ def is_database_down(error: BaseException | None) -> bool:
 def database_down_response(request: HttpRequest) -> HttpResponse:
     """The 503 page, rendered without context processors or database (it is the database)."""
     content = loader.get_template("503.html").render(
-        {"posted": request.method == "POST", "language": get_language() or "en"}
+        {
+            "posted": request.method == "POST",
+            "language": get_language() or "en",
+            # The organizers' contact as this process last read it (no query: the database
+            # is down); none in a process that has not read it yet.
+            "contact": pagecache.last_remembered("current-conference"),
+        }
     )
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

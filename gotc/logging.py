@@ -7,10 +7,13 @@ import re
 # first is a password to a registration, the second reads the attendee's forums, the third
 # reads and writes their starred talks.
 TOKEN_PATH = re.compile(r"(/r/|/calendar/|/stars/)[A-Za-z0-9_\-]{8,}")
+# API tokens (api.models: "gotc_" and 43 characters) wherever they appear, e.g. a client that
+# put one in a URL or a header echoed into a message; "Bearer <anything>" likewise.
+API_TOKEN = re.compile(r"(gotc_|Bearer\s+|Token\s+)[A-Za-z0-9_\-.~+/=]{8,}")
 
 
 def redact(text: str) -> str:
-    return TOKEN_PATH.sub(r"\1[redacted]", text)
+    return API_TOKEN.sub(r"\1[redacted]", TOKEN_PATH.sub(r"\1[redacted]", text))
 
 
 class RedactSecrets(logging.Filter):

@@ -19,7 +19,8 @@ class FirstVisitLanguage:
     (templates/admin/base_site.html) posts to Django's set_language, which sets the cookie.
     """
 
-    SKIP = ("/i18n/", "/static/", "/media/", "/healthz")
+    # The API (/api/) reads ?lang= and Accept-Language itself and answers in place.
+    SKIP = ("/i18n/", "/static/", "/media/", "/healthz", "/api/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,7 +39,7 @@ class FirstVisitLanguage:
         code = request.GET.get("lang")
         if request.method not in {"GET", "HEAD"} or code is None:
             return None
-        if code not in dict(settings.LANGUAGES):
+        if request.path_info.startswith(self.SKIP) or code not in dict(settings.LANGUAGES):
             return None
         query = request.GET.copy()
         del query["lang"]

@@ -176,6 +176,13 @@ def remembered(key: str, depends_on: str, read: Callable[[], T]) -> T:
     return copy.copy(value)
 
 
+def last_remembered(key: str):
+    """The value last remembered under ``key`` in this process, whatever its version, or None:
+    for pages that must not touch the database or the cache (500 and 503 pages)."""
+    entry = _remembered.get(key)
+    return copy.copy(entry[2]) if entry is not None else None
+
+
 def _forget_values(name: str | None) -> None:
     """Drop the values remembered under version ``name`` (all of them for None)."""
     for key, (depends_on, _version, _value) in list(_remembered.items()):

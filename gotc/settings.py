@@ -76,15 +76,23 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "django_countries",  # country names in both languages (registration questions)
     "gotc.apps.PostOfficeConfig",  # django-post-office, named "Emails sent" for organizers
     "agenda",
     "registration",
+    # The REST API at /api/v1/ (docs/api.md): DRF, its OpenAPI schema, Swagger UI served here.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads REMOTE_ADDR (rate limits, lockouts, logs).
     "gotc.clientaddress.ClientAddress",
+    # Under /api/: every error (404, 405, 429, 500...) in the API's one JSON shape.
+    "api.errors.JsonErrors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gotc.methods.AllowedMethods",
     "gotc.middleware.FirstVisitLanguage",
@@ -122,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "registration.staff.scope.context",
             ],
         },
     },
@@ -275,6 +284,9 @@ RATE_LIMITS = {
     "checkin": env("RATELIMIT_CHECKIN", "240/m", rate),
     # Starring talks from the program pages: a person clicks, a script hammers.
     "stars": env("RATELIMIT_STARS", "120/m", rate),
+    # The API (api.throttles): per client address without a token, per token with one.
+    "api_address": env("RATELIMIT_API_ADDRESS", "300/m", rate),
+    "api_token": env("RATELIMIT_API_TOKEN", "1200/m", rate),
 }
 AXES_ENABLED = env("AXES_ENABLED", True, boolean)
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, number(int, 1))
@@ -320,6 +332,8 @@ EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, boolean)
 # An SMTP server that stops answering holds a mail worker (or, with immediate delivery, a
 # request) this long at most; the email is then retried with backoff (registration.delivery).
 EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", 30, number(int, 1, 600))
+# Targeted emails to attendees (Admin → Emails to attendees) go out at most this many a minute.
+MAILING_RATE_PER_MINUTE = env("MAILING_RATE_PER_MINUTE", 60, number(int, 1, 100000))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "GOTC <noreply@gotc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -349,6 +363,38 @@ if not SITE_URL:
 
 # Domain used in calendar UIDs so they stay stable across hosts and deploys.
 ICAL_UID_DOMAIN = env("ICAL_UID_DOMAIN", "gotc.example.org")
+
+# --- REST API (api/, docs/api.md) ----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScopes"],
+    # Staff endpoints per token; the public program per address (api.views.program).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerToken"],
+    # JSON only: the public answers are cached whole (gotc.pagecache), whatever Accept says.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GOTC API",
+    "DESCRIPTION": "The program (public); registrations and check-in (staff tokens): docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from this site's static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ForumKindEnum": "agenda.enums.ForumKind",
+        "TalkKindEnum": "agenda.enums.TalkKind",
+        "RegistrationStatusEnum": "registration.enums.RegistrationStatus",
+        "PickStatusEnum": "registration.enums.PickStatus",
+    },
+}
 
 # --- Content-Security-Policy (django-csp): no inline scripts, no third-party origins -----------
 CONTENT_SECURITY_POLICY = {

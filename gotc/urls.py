@@ -19,12 +19,15 @@ program_patterns = ([path("", views.home, name="home"), *agenda_patterns], "agen
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API (docs/api.md): one URL per resource whatever the language (?lang=).
+    path("api/v1/", include("api.urls")),
 ]
 # Pages carry their language: English at /agenda/ and /admin/, Chinese at /zh-hans/agenda/ and
 # /zh-hans/admin/. A first visit follows the browser (gotc.middleware.FirstVisitLanguage).
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/", include("registration.staff.urls")),
+    path("contact/", views.contact, name="contact"),
     path("", include("registration.urls")),
     path("editions/<slug:conference>/", include(program_patterns, namespace="edition")),
     path("", include(program_patterns, namespace="agenda")),

@@ -7,9 +7,12 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from agenda.caching import PROGRAM
+from agenda.caching import PROGRAM, content_key
+from agenda.enums import PARTNER_GROUP_TITLES, PartnerKind
 from agenda.queries import forums_in_order
 from agenda.views import build_days, get_conference, may_preview
 from gotc import pagecache
@@ -32,15 +35,50 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     pagecache.opt_in(request, PROGRAM, SEATS)
     # Draft forums: only for organizers who may preview (never cached: they are logged in).
     forums = list(with_seat_counts(forums_in_order(conf, drafts=may_preview(request.user))))
+    registration_open = conf.is_current and conf.registration_is_open()
     return render(
         request,
         "home.html",
         {
             "conference": conf,
             "days": build_days(conf, forums),
-            "registration_open": conf.is_current and conf.registration_is_open(),
+            "registration_open": registration_open,
+            # All the forum cards show, for {% memoized forums_key %} (agenda.caching).
+            "forums_key": content_key(
+                conf,
+                conf.is_current,
+                registration_open,
+                *((content_key(forum, forum.room), forum.seats_left) for forum in forums),
+            ),
+            "registration_over": timezone.now() >= conf.registration_closes_at,
+            "forum_count": len(forums),
+            "partner_groups": _partner_groups(conf),
         },
     )
+
+
+def _partner_groups(conference) -> list[tuple[str, list]]:
+    """[(heading, partners)] in PartnerKind's order, read once per program version."""
+    partners = pagecache.remembered(
+        f"partners:{conference.pk}", PROGRAM, lambda: list(conference.partners.all())
+    )
+    return [
+        (PARTNER_GROUP_TITLES[kind], members)
+        for kind in PartnerKind
+        if (members := [partner for partner in partners if partner.kind == kind])
+    ]
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    """How to reach the organizers of the current conference: venue, address and map, email,
+    WeChat and phone, and the privacy notice (cached until the program changes)."""
+    try:
+        conf = get_conference(request)
+    except Http404:
+        conf = None  # a fresh install: the page says there is nothing to show yet
+    pagecache.opt_in(request, PROGRAM)
+    return render(request, "contact.html", {"conference": conf})
 
 
 @never_cache
@@ -72,7 +110,7 @@ def _database_status() -> str:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"contact": _current_conference(request)}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -80,12 +118,43 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if current_error_is_database_down():  # raised in a middleware, before any view
         return database_down_response(request)
     # A failed POST may or may not have been saved: the page does not claim either.
-    context = {"posted": request.method == "POST"}
+    context = {
+        "posted": request.method == "POST",
+        "contact": pagecache.last_remembered("current-conference"),
+    }
     return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """django-ratelimit's RATELIMIT_VIEW: a clear 429 page, never a 500."""
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "60"
+    """django-ratelimit's RATELIMIT_VIEW: a clear 429 page, never a 500, that says when to
+    try again (the limit's window: the count starts afresh at the latest then) and whom to
+    ask."""
+    window = _rate_window(getattr(request, "rate_limit", "1/m"))
+    hours, minutes = divmod(-(-window // 60), 60)
+    context = {
+        "contact": _current_conference(request),
+        # "in 2 hours" for a whole number of hours, else "in 90 minutes"
+        "retry_hours": hours if hours and not minutes else None,
+        "retry_minutes": hours * 60 + minutes,
+    }
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(window)
     return response
+
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate_window(rate: str) -> int:
+    """Seconds in a rate's window: "30/h" is 3600, "5/10m" 600 (gotc.environment.rate)."""
+    period = rate.partition("/")[2]
+    return int(period[:-1] or 1) * RATE_UNITS[period[-1]]
+
+
+def _current_conference(request: HttpRequest):
+    """The current conference, for the contact on error pages; None when there is none or it
+    cannot be read."""
+    try:
+        return get_conference(request)
+    except Exception:
+        return None

@@ -13,3 +13,8 @@ class RegistrationConfig(AppConfig):
         from registration.queries import with_seat_counts
 
         extend_forum_page(with_seat_counts)
+
+        # A saved question, choice or question's forums makes the remembered questions stale.
+        from registration.questions import connect_signals
+
+        connect_signals()

@@ -30,7 +30,13 @@ def rate_limited(name: str, *, method=ratelimit.ALL, key: str = "ip"):
     return ratelimit(
         group=f"gotc.{name}",
         key=key,
-        rate=lambda group, request: settings.RATE_LIMITS[name],
+        rate=lambda group, request: _noted_rate(request, name),
         method=method,
         block=True,
     )
+
+
+def _noted_rate(request, name: str) -> str:
+    """The rate of limit ``name``, noted on the request: the 429 page tells its window."""
+    request.rate_limit = settings.RATE_LIMITS[name]
+    return request.rate_limit

@@ -3,7 +3,6 @@
 import copy
 import re
 import unicodedata
-from itertools import groupby
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
@@ -21,6 +20,7 @@ from registration import services
 from registration.enums import Language
 from registration.models import ATTENDEE_FIELDS, phone_validator
 from registration.queries import with_seat_counts
+from registration.questions import QuestionFields, asked_questions, submitted_forum_ids
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -69,10 +69,36 @@ def program_forums(conference: Conference) -> dict[int, Forum]:
     return {pk: copy.copy(forum) for pk, forum in forums.items()}
 
 
+def overlap_groups(forums: list[Forum], tz) -> list[list[Forum]]:
+    """Forums (in start order) in groups that overlap: each group is a connected component of
+    overlapping time spans on one day (at the venue, ``tz``). 13:30-15:00 and 13:30-17:30 are
+    one group; so are 9:00-12:00, 11:00-14:00 and 13:00-15:00 (chained); a forum starting as
+    another ends is not in its group. The form shows one heading per group, so that forums
+    that cannot both be picked are never under different headings."""
+    groups: list[list[Forum]] = []
+    group_ends = None
+    for forum in sorted(forums, key=lambda f: f.starts_at):
+        same_day = groups and (
+            forum.starts_at.astimezone(tz).date() == groups[-1][0].starts_at.astimezone(tz).date()
+        )
+        if same_day and forum.starts_at < group_ends:
+            groups[-1].append(forum)
+            group_ends = max(group_ends, forum.ends_at)
+        else:
+            groups.append([forum])
+            group_ends = forum.ends_at
+    return groups
+
+
 class ForumPicksMixin:
-    """Forum picks grouped by time slot, each with seats left; overlap reported by services."""
+    """Forum picks grouped by overlapping times, each with seats left; services refuse an
+    overlapping pair (the form reports it before anything is written)."""
 
     conference: Conference
+    # What static/gotc/picks.js says before submitting: the services' own words (rules.py).
+    overlap_message = _(
+        "“%(first)s” and “%(second)s” take place at the same time: pick one of them."
+    )
 
     def _setup_picks(self, conference: Conference, current: dict[int, str] | None = None) -> None:
         self.conference = conference
@@ -104,25 +130,21 @@ class ForumPicksMixin:
         else:
             chosen = {str(pk) for pk in self.initial.get("forums", [])}
         tz = self.conference.tzinfo
-        slots = []
-        for (start, end), forums in groupby(
-            self._forum_list, key=lambda f: (f.starts_at, f.ends_at)
-        ):
-            slots.append(
-                {
-                    "starts_at": start.astimezone(tz),
-                    "ends_at": end.astimezone(tz),
-                    "forums": [
-                        {
-                            "forum": forum,
-                            "checked": str(forum.pk) in chosen,
-                            "mine": self.current_picks.get(forum.pk),
-                        }
-                        for forum in forums
-                    ],
-                }
-            )
-        return slots
+        return [
+            {
+                "starts_at": min(forum.starts_at for forum in group).astimezone(tz),
+                "ends_at": max(forum.ends_at for forum in group).astimezone(tz),
+                "forums": [
+                    {
+                        "forum": forum,
+                        "checked": str(forum.pk) in chosen,
+                        "mine": self.current_picks.get(forum.pk),
+                    }
+                    for forum in group
+                ],
+            }
+            for group in overlap_groups(self._forum_list, tz)
+        ]
 
     def clean_forums(self):
         forums = list(self.cleaned_data["forums"])
@@ -185,6 +207,11 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
     def __init__(self, *args, conference: Conference, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_picks(conference)
+        # The conference's registration questions, after the person fields (_questions.html).
+        titles = {pk: forum.title for pk, forum in self.fields["forums"].program.items()}
+        self.question_fields = QuestionFields(
+            self, asked_questions(conference), forum_titles=titles
+        )
         self.fields["consent"].label = format_html(
             '{} <a href="{}" target="_blank">{}</a>',
             _("I have read and accept the"),
@@ -233,6 +260,7 @@ class RegistrationForm(ForumPicksMixin, forms.Form):
             value = cleaned.get(name)
             if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
                 self.add_error(name, _("Please remove the invisible control characters."))
+        self.question_fields.clean(submitted_forum_ids(self.data))
         return cleaned
 
     def clean_full_name(self) -> str:

@@ -10,29 +10,43 @@
    processes send (``registration.delivery``).
 4. Once sent, the copy kept in the mail queue loses its secret links (``forget_sent_links``):
    the attendee's inbox is the only place a working link lives (Registration, "Secret
-   links"). The copy keeps the ticket code, by which erasure finds it.
+   links"). The copy keeps the ticket code, by which erasure finds it, and loses its
+   attachments (files in the default storage, derived from the registration).
+
+An email to an active registration arrives whole, with nothing to fetch: its ticket's QR code
+as an inline image (a ``cid:`` part; mail clients block ``data:`` images and remote ones) and
+the attendee's calendar (``.ics`` of their seated forums and starred talks) as attachments,
+the venue with a map link, and links to the forum pages, all under SITE_URL.
 """
 
+import base64
 import logging
 import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from post_office.models import PRIORITY, STATUS, Email
+from post_office.models import PRIORITY, STATUS, Attachment, Email
+from post_office.utils import create_attachments
 
+from agenda.templatetags.program import program_reverse
 from registration import delivery
+from registration.calendars import attendee_calendar
 from registration.models import PendingEmail
-from registration.tickets import CALENDAR_LINK, MANAGE_LINK, qr_png_data_uri
+from registration.tickets import CALENDAR_LINK, MANAGE_LINK, qr_png
 
 logger = logging.getLogger(__name__)
 
 # A secret link in a rendered email: /r/<token>/... and /calendar/<token>.ics.
 SECRET_PATH = re.compile(r"(/r/|/calendar/)[A-Za-z0-9_-]{16,64}")
 LINK_REMOVED = r"\1[link-removed]"
+# Outbox rows the mail worker renders per pass (it sends what is due in between).
+WORKER_BATCH = 500
 # Marks a mail-queue row whose body still holds secret links (post_office reads ``context``
 # only for template emails, which these are not).
 HOLDS_LINKS = {"gotc_links": True}
@@ -45,6 +59,7 @@ KINDS = {
     "already_registered",
     "reconfirmation",
     "schedule_change",
+    "mailing",
 }
 
 
@@ -52,19 +67,33 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def qr_content_id(registration) -> str:
+    """The Content-ID of the ticket's QR part, which the HTML shows as ``cid:<this>``."""
+    return f"ticket-{registration.ticket_code}@{settings.ICAL_UID_DOMAIN}"
+
+
 def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
     """(subject, text, html) for one email, in the attendee's language. The links are the
     registration's current ones (``SecretLink.current_token``: the same link again, or a
-    new one once for a link that predates derived tokens)."""
+    new one once for a link that predates derived tokens); program links go to the edition's
+    pages, which stay valid when a later conference becomes the current one."""
     from registration.queries import picks_for_display
 
     conference = registration.conference
+    conference.is_current = False
     token = MANAGE_LINK.current_token(registration)
     with translation.override(registration.language), timezone.override(conference.tzinfo):
+        picks = picks_for_display(registration)
+        for pick in picks:
+            pick.forum_url = absolute_url(program_reverse(conference, "forum", pick.forum.slug))
         context = {
             "registration": registration,
             "conference": conference,
-            "picks": picks_for_display(registration),
+            "picks": picks,
+            "home_url": absolute_url(program_reverse(conference, "home")),
+            "agenda_url": absolute_url(program_reverse(conference, "agenda")),
+            "contact_url": absolute_url(reverse("contact")),
+            "privacy_url": absolute_url(reverse("registration:privacy")),
             "manage_url": absolute_url(reverse("registration:manage", kwargs={"token": token})),
             "calendar_url": absolute_url(
                 reverse(
@@ -76,13 +105,53 @@ def render_email(registration, kind: str, **extra) -> tuple[str, str, str]:
             "reconfirm_url": absolute_url(
                 reverse("registration:reconfirm", kwargs={"token": token})
             ),
-            "qr_data_uri": qr_png_data_uri(registration.ticket_code),
+            "qr_content_id": qr_content_id(registration),
             **extra,
         }
         subject = render_to_string(f"registration/emails/{kind}_subject.txt", context)
         text = render_to_string(f"registration/emails/{kind}.txt", context)
         html = render_to_string(f"registration/emails/{kind}.html", context)
     return " ".join(subject.split()), text, html
+
+
+def attachments_for(registration) -> dict:
+    """What an email to ``registration`` carries, as post_office's ``create_attachments``
+    takes it: for an active registration, its ticket's QR code (inline, the ``cid:`` the HTML
+    shows) and, when it has a seat or a starred talk, its calendar (``.ics``, the same document
+    as its calendar link). Nothing for a cancelled one."""
+    if not registration.is_active:
+        return {}
+    code = registration.ticket_code
+    files = {
+        # post_office copies a part that has headers byte for byte, without a transfer
+        # encoding: the file holds the PNG in base64, and the part says so.
+        f"ticket-{code}.png": {
+            "file": ContentFile(base64.encodebytes(qr_png(code))),
+            "mimetype": "image/png",
+            "headers": {
+                "Content-ID": f"<{qr_content_id(registration)}>",
+                "Content-Transfer-Encoding": "base64",
+                "Content-Disposition": f'inline; filename="ticket-{code}.png"',
+            },
+        }
+    }
+    with translation.override(registration.language):
+        calendar = attendee_calendar(registration, absolute_url)
+    if b"BEGIN:VEVENT" in calendar:
+        files[f"{registration.conference.slug}-my-forums.ics"] = {
+            "file": ContentFile(calendar),
+            "mimetype": "text/calendar",
+        }
+    return files
+
+
+def drop_attachments(email_ids) -> int:
+    """Delete the attachments (rows and files) of the emails ``email_ids``. Returns how many."""
+    attachments = list(Attachment.objects.filter(emails__pk__in=list(email_ids)).distinct())
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
+    return len(attachments)
 
 
 def queue(registration, kind: str, forum=None) -> PendingEmail:
@@ -110,21 +179,31 @@ def flush(
 ) -> list[int]:
     """Render pending emails into the mail queue (and send them when EMAIL_DELIVERY is
     immediate). Never raises: what fails stays pending for the worker. Returns Email ids."""
+    from registration.services import mailings  # emails to attendees; services import this
+
     try:
         with transaction.atomic():
             pending = PendingEmail.objects.select_for_update(
                 skip_locked=True, of=("self",)
-            ).select_related("registration__conference", "forum", "notice")
+            ).select_related("registration__conference", "forum", "notice", "mailing")
             if pending_ids is not None:
                 pending = pending.filter(pk__in=pending_ids)
             if older_than is not None:
                 pending = pending.filter(created_at__lte=timezone.now() - older_than)
+            if pending_ids is None:
+                # The worker's pass: a bounded batch, so that a long email to attendees
+                # (services.mailings) is sent while the rest is written; and each attendee's
+                # own emails (a confirmation...) first, never waiting behind it.
+                first = F("mailing_id").asc(nulls_first=True)
+                pending = pending.order_by(first, "created_at", "pk")[:WORKER_BATCH]
             email_ids = []
             done = []
             for item in pending:
                 done.append(item.pk)
                 if item.registration is None:
                     continue  # a stand-in: nothing to send
+                if item.mailing_id and not mailings.wanted(item):
+                    continue  # an email to attendees, and this one has cancelled since
                 subject, text, html = render_email(item.registration, item.kind, **_extra(item))
                 email = Email.objects.create(
                     from_email=settings.DEFAULT_FROM_EMAIL,
@@ -136,7 +215,12 @@ def flush(
                     priority=PRIORITY.medium,
                     context=HOLDS_LINKS,
                 )
+                files = attachments_for(item.registration)
+                if files:
+                    email.attachments.add(*create_attachments(files))
                 email_ids.append(email.pk)
+                if item.mailing_id:
+                    mailings.rendered(item, email)  # logged, and due at its turn
             PendingEmail.objects.filter(pk__in=done).delete()
         if pending_ids is None:
             # The worker's pass: what it sent since the last one keeps no link.
@@ -153,7 +237,12 @@ def flush(
 
 def _extra(item: PendingEmail) -> dict:
     """What an email's template needs beyond the registration: the forum a promotion is
-    about, the schedule changes a notice tells of (described in the attendee's language)."""
+    about, the schedule changes a notice tells of (described in the attendee's language),
+    what organizers wrote to attendees (services.mailings)."""
+    if item.mailing_id:
+        from registration.services import mailings
+
+        return mailings.email_context(item.mailing, item.registration)
     if item.notice_id:
         from agenda.changelog import describe, link
         from registration.services.notices import changes_for
@@ -190,9 +279,9 @@ def deliver(email_ids: list[int]) -> int:
 
 
 def forget_sent_links(email_ids: list[int] | None = None) -> int:
-    """Remove the secret links from the kept copies of sent attendee emails (of ``email_ids``,
-    or every one still holding links). A queued or failed email keeps them: it has yet to
-    reach the attendee. Returns how many copies were changed."""
+    """Remove the secret links and the attachments from the kept copies of sent attendee
+    emails (of ``email_ids``, or every one still holding links). A queued or failed email
+    keeps them: it has yet to reach the attendee. Returns how many copies were changed."""
     sent = Email.objects.filter(status=STATUS.sent, context__gotc_links=True)
     if email_ids is not None:
         sent = sent.filter(pk__in=email_ids)
@@ -202,4 +291,5 @@ def forget_sent_links(email_ids: list[int] | None = None) -> int:
         email.html_message = SECRET_PATH.sub(LINK_REMOVED, email.html_message or "")
         email.context = None
     Email.objects.bulk_update(emails, ["message", "html_message", "context"], batch_size=500)
+    drop_attachments(email.pk for email in emails)
     return len(emails)

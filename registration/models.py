@@ -351,6 +351,10 @@ class PendingEmail(models.Model):
     notice = models.ForeignKey(
         "ChangeNotice", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # For a "mailing" email: what organizers wrote (registration.services.mailings).
+    mailing = models.ForeignKey(
+        "Mailing", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -454,3 +458,256 @@ class Star(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} ★ {self.talk_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration questions: what organizers ask on top of the person fields (dietary needs,
+# an interpretation headset, a T-shirt size...). Built into forms by registration.questions.
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Short text")
+    TEXTAREA = "textarea", _("Long text")
+    CHOICE = "choice", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    BOOLEAN = "boolean", _("Yes or no")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    COUNTRY = "country", _("Country or region")
+
+
+# The kinds whose answers are picked from the question's choices.
+CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
+
+
+class Question(models.Model):
+    """A question of a conference's registration form. Label, help text and choices are in
+    both languages (registration/translation.py). With forums, it is asked only of people
+    who pick one of them."""
+
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("conference"),
+    )
+    label = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("answer type"), max_length=20, choices=QuestionKind, default=QuestionKind.TEXT
+    )
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    forums = models.ManyToManyField(
+        Forum,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("only for these forums"),
+        help_text=_(
+            "Asked only of people who pick one of these forums. Leave empty to ask everyone."
+        ),
+    )
+    show_at_desk = models.BooleanField(
+        _("show at the desk"),
+        default=False,
+        help_text=_("The answer is shown at check-in."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive questions are not asked.")
+    )
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["conference", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+
+class QuestionChoice(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    label = models.CharField(_("choice"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Answer(models.Model):
+    """One registration's answer to one question: ``value`` for text, number, ISO date,
+    country code and "yes"/"no"; ``choices`` for one or several choices."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("registration"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    value = models.TextField(_("answer"), blank=True, default="")
+    choices = models.ManyToManyField(
+        QuestionChoice, blank=True, related_name="answers", verbose_name=_("choices")
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.question_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Targeted email (registration.services.mailings) and forum hosts (registration.staff.scope).
+
+
+class ForumHost(models.Model):
+    """A staff account that runs one forum for a partner team: it sees, exports, emails and
+    checks in the attendees of the forums it hosts, and nobody else (``staff.scope``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="hosted_forums",
+        verbose_name=_("user"),
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="hosts", verbose_name=_("forum")
+    )
+
+    class Meta:
+        verbose_name = _("forum host")
+        verbose_name_plural = _("forum hosts")
+        ordering = ["forum__starts_at", "user__username"]
+        # The mark of a forum host's account (the "Forum hosts" group has it): it narrows
+        # what the account sees to the forums of its ForumHost rows (staff.scope).
+        permissions = [("host_forums", _("Sees only the attendees of the forums they host"))]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "forum"], name="one_host_row_per_forum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.forum}"
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+
+
+class Mailing(models.Model):
+    """An email organizers (or a forum's hosts) write to a chosen set of attendees: in
+    English and Chinese, each attendee getting the one in their language. ``forum`` (none:
+    every forum) and ``filters`` choose who; queuing writes one ``MailingRecipient`` per
+    person, exactly once, and owes each of them the email through the outbox."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="+", verbose_name=_("conference")
+    )
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forum"),
+    )
+    # The rest of the recipient filter (registration.services.mailings.RecipientFilter).
+    filters = models.JSONField(_("recipient filter"), default=dict, blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("message (English)"))
+    subject_zh = models.CharField(_("subject (Chinese)"), max_length=200)
+    body_zh = models.TextField(_("message (Chinese)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailingStatus, default=MailingStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("queued by"),
+    )
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("email to attendees")
+        verbose_name_plural = _("emails to attendees")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject_en or self.subject_zh
+
+    def subject_and_body(self, language: str) -> tuple[str, str]:
+        if language == Language.CHINESE:
+            return self.subject_zh, self.body_zh
+        return self.subject_en, self.body_en
+
+
+class MailingRecipient(models.Model):
+    """One person a mailing was queued for: the log of who got what. The pair is unique, so
+    a mailing reaches each person once, however often or concurrently it is queued.
+    ``email`` is the copy in the mail queue, set when the outbox renders it; its status is
+    the delivery's."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("email")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("registration")
+    )
+    # Place in the sending order: the email is due at queued_at + position / rate.
+    position = models.PositiveIntegerField(_("position"))
+    language = models.CharField(_("language"), max_length=10, choices=Language)
+    email = models.ForeignKey(
+        "post_office.Email",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("email in the mail queue"),
+    )
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["mailing", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "registration"], name="one_mailing_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id} → {self.registration_id}"

@@ -205,6 +205,7 @@ def registration_data(registration) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from registration.models import PendingEmail, Registration
+    from registration.questions import answers_data
 
     registration = (
         Registration.objects.select_related("conference", "checked_in_by")
@@ -247,6 +248,7 @@ def registration_data(registration) -> dict:
             }
             for pick in picks
         ],
+        "answers": answers_data(registration),  # to the registration questions
         "starred_talks": [
             {"talk": star.talk.title, "starred_at": _iso(star.created_at)}
             for star in registration.stars.select_related("talk").order_by("talk__starts_at")
@@ -278,14 +280,6 @@ def registration_data(registration) -> dict:
             {"at": _iso(entry.action_time), "change": entry.get_change_message()} for entry in log
         ],
     }
-
-
-def forums_with_seats_left(forum_ids: Iterable[int]) -> set[int]:
-    """Which of these forums have a seat left right now."""
-    from agenda.models import Forum
-
-    counted = with_seat_counts(Forum.objects.filter(pk__in=list(forum_ids)))
-    return {forum.pk for forum in counted if not forum.is_full}
 
 
 def forums_by_id(conference, forum_ids: Iterable[int]) -> dict:

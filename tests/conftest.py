@@ -95,3 +95,10 @@ def conference(db) -> Conference:
 def make_program(db) -> Callable[..., list[Talk]]:
     """``make_program(conference, talks=N)`` builds a program of N talks (see build_program)."""
     return build_program
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded files (logos, photos; the demo's partner logos) go to a folder of the test
+    run, never to the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

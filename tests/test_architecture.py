@@ -7,8 +7,12 @@ import pytest
 from django.conf import settings
 
 FORBIDDEN = {
-    "agenda": {"registration", "gotc"},  # the program knows nothing of attendees or the project
-    "registration": {"gotc"},
+    # the program knows nothing of attendees, the API or the project
+    "agenda": {"registration", "api", "gotc"},
+    # registration tells the API what happens through its signals (registration.signals)
+    "registration": {"api", "gotc"},
+    # the API builds on both apps; gotc mounts its URLs
+    "api": {"gotc"},
 }
 # The project's app-neutral infrastructure, which both apps may use: the page cache and its
 # version counters (each app names its own versions).
@@ -84,7 +88,7 @@ def test_only_the_page_cache_of_the_project_is_open_to_apps(tmp_path, source, ex
     assert forbidden_imports(module, "registration") == expected
 
 
-PRODUCTION = ["agenda", "registration", "gotc", "bench"]
+PRODUCTION = ["agenda", "registration", "api", "gotc", "bench"]
 
 
 @pytest.mark.parametrize("package", PRODUCTION, ids=PRODUCTION)

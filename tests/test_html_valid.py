@@ -27,6 +27,7 @@ PAGES = {
     "delete-confirm": "/r/{token}/delete/",
     "still-coming": "/r/{token}/still-coming/",
     "privacy": "/privacy/",
+    "contact": "/contact/",
     "new-link": "/register/new-link/",
     "404": "/no-such-page/",
 }

@@ -1,8 +1,11 @@
 import datetime as dt
+from collections.abc import Callable
 
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
+
+from agenda import caching
 
 register = template.Library()
 
@@ -16,6 +19,19 @@ def program_reverse(conference, name: str, *args) -> str:
     if getattr(conference, "is_current", False):
         return reverse(f"agenda:{name}", args=args)
     return reverse(f"edition:{name}", args=(conference.slug, *args))
+
+
+# A slug no program object has, replaced by each object's own (see ``program_urls``).
+_PLACEHOLDER = "gotc-slug-placeholder"
+
+
+def program_urls(conference, name: str) -> Callable[[str], str]:
+    """slug -> ``program_reverse(conference, name, slug)``, with one ``reverse()`` for all
+    the objects of a page or feed: slugs need no quoting, so the URL is the pattern's with
+    the slug in its place."""
+    pattern = program_reverse(conference, name, _PLACEHOLDER)
+    before, after = pattern.split(_PLACEHOLDER, 1)
+    return lambda slug: f"{before}{slug}{after}"
 
 
 @register.simple_tag(takes_context=True)
@@ -69,3 +85,30 @@ def day_short(value) -> str:
 def day_long(value) -> str:
     """Saturday, 27 May 2023 / 2023年5月27日 星期六 (in the active time zone)."""
     return _day_format(value, "DAY_LONG_FORMAT")
+
+
+@register.tag
+def memoized(parser, token):
+    """``{% memoized key %}...{% endmemoized %}``: the part rendered once per ``key`` (and
+    language and time zone, agenda.caching.fragment). ``key`` (made by the view, e.g. with
+    ``agenda.caching.content_key``) must cover everything the part shows; without one (None)
+    the part is rendered as usual."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% memoized %} takes one argument: the key.")
+    nodelist = parser.parse(("endmemoized",))
+    parser.delete_first_token()
+    return MemoizedNode(nodelist, parser.compile_filter(bits[1]))
+
+
+class MemoizedNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context) -> str:
+        key = self.key.resolve(context)
+        if key is None or key == "":
+            return self.nodelist.render(context)
+        where = (self.origin.name if self.origin else "", self.token.lineno)
+        return caching.fragment(("template", *where, key), lambda: self.nodelist.render(context))

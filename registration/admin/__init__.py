@@ -4,6 +4,24 @@ Every write that touches seats goes through registration.services (actions, capa
 Importing the package registers every admin (Django's autodiscover imports it).
 """
 
-from registration.admin import forums, notices, outbox, records, registrations
+from registration.admin import (
+    forums,
+    hosts,
+    mailings,
+    notices,
+    outbox,
+    questions,
+    records,
+    registrations,
+)
 
-__all__ = ["forums", "notices", "outbox", "records", "registrations"]
+__all__ = [
+    "forums",
+    "hosts",
+    "mailings",
+    "notices",
+    "outbox",
+    "questions",
+    "records",
+    "registrations",
+]

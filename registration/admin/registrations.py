@@ -16,6 +16,7 @@ from registration import services
 from registration.admin.actions import report, run_for_each
 from registration.admin.export import export_csv, export_xlsx
 from registration.admin.lookups import DeclaredLookupsOnly
+from registration.admin.questions import AnswerInline
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import (
     ATTENDEE_FIELDS,
@@ -24,6 +25,7 @@ from registration.models import (
     Registration,
     normalize_ticket_code,
 )
+from registration.staff.scope import scope_for
 
 HISTORY_FIELDS = [
     "consent_at",
@@ -42,7 +44,9 @@ class ForumFilter(admin.SimpleListFilter):
     parameter_name = "forum"
 
     def lookups(self, request, model_admin):
-        forums = Forum.objects.select_related("conference").order_by("conference", "starts_at")
+        forums = scope_for(request.user).forums(
+            Forum.objects.select_related("conference").order_by("conference", "starts_at")
+        )
         return [(str(forum.pk), f"{forum.conference.slug} · {forum.title}") for forum in forums]
 
     def queryset(self, request, queryset):
@@ -135,7 +139,7 @@ class RegistrationAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmi
     ]
     search_fields = ["full_name", "email", "organization", "ticket_code"]
     date_hierarchy = "created_at"
-    inlines = [ForumPickInline]
+    inlines = [ForumPickInline, AnswerInline]
     list_per_page = 50
     actions = [
         "cancel_selected",
@@ -158,20 +162,29 @@ class RegistrationAdmin(DeclaredLookupsOnly, BoundedSearchMixin, admin.ModelAdmi
     view_on_site = False
 
     def get_queryset(self, request):
+        # A forum host sees the attendees of their forums, and of their picks only those
+        # (registration.staff.scope): any other id is "not found", as on the staff pages.
+        scope = scope_for(request.user)
+        seated = scope.picks(ForumPick.objects.seated())
         return (
-            super()
-            .get_queryset(request)
+            scope.registrations(super().get_queryset(request))
             .select_related("conference")
             .prefetch_related(
                 Prefetch(
                     "picks",
-                    queryset=ForumPick.objects.seated()
-                    .select_related("forum")
-                    .order_by("forum__starts_at"),
+                    queryset=seated.select_related("forum").order_by("forum__starts_at"),
                     to_attr="seated_picks",
                 )
             )
         )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if scope_for(request.user).is_limited:
+            # Their exports are per forum, on the staff page (no columns naming other forums).
+            actions.pop("export_csv", None)
+            actions.pop("export_xlsx", None)
+        return actions
 
     def get_search_results(self, request, queryset, search_term):
         # Ticket codes are typed with a dash and in any case: "abcd-efgh" finds ABCDEFGH.

@@ -2,6 +2,7 @@
 module per job:
 
 - ``seats``: register, change picks, leave a waiting list, cancel;
+- ``answers``: the answers to the registration questions, kept and changed;
 - ``waitinglist``: seat waiting attendees when seats free;
 - ``door``: find a ticket, check in, undo;
 - ``reconfirmation``: "still coming?";
@@ -15,6 +16,7 @@ Callers use the package: ``from registration import services; services.register(
 Reads live in ``registration.queries``.
 """
 
+from registration.services.answers import Reply, change_answers, save_answers
 from registration.services.contact import resend_confirmation, revoke_manage_link, send_link_again
 from registration.services.done_pages import done_page, forget_done_page, keep_done_page
 from registration.services.door import CheckIn, check_in, find_ticket, undo_check_in
@@ -53,10 +55,12 @@ __all__ = [
     "RegistrationClosed",
     "RegistrationError",
     "RegistrationOutcome",
+    "Reply",
     "UnknownTicket",
     "anonymize_conference",
     "answer_reconfirmation",
     "cancel_registration",
+    "change_answers",
     "change_picks",
     "check_in",
     "check_picks",
@@ -71,6 +75,7 @@ __all__ = [
     "register",
     "resend_confirmation",
     "revoke_manage_link",
+    "save_answers",
     "send_link_again",
     "send_reconfirmation",
     "undo_check_in",

@@ -1,12 +1,16 @@
-"""The done page's copy of what a visitor typed (name, email, picks), kept for an hour in a
-signed cookie in the visitor's browser.
+"""The done page's copy of what a visitor typed (name, email, the forums they asked for),
+kept for an hour in a signed cookie in the visitor's browser.
 
 The server keeps no copy: nothing after a committed registration depends on the cache or a
 session (a Redis outage cannot turn it into an error page), and erasing a registration leaves
 no server-side copy to reach. The cookie is signed (it cannot be forged to show another
 person's data), HttpOnly, sent only to the done page, and holds forum ids, not titles, so it
-stays small. It holds no ticket code: the done page reads the same whether the email was new
-or already registered (no enumeration)."""
+stays small.
+
+It holds no ticket code and no seat status: the done page must read the same whether the
+email was new or already registered (no enumeration), and for a registered email nothing was
+booked, so the page cannot say "seat reserved" without lying to one of the two. It lists what
+was asked for and sends the visitor to the email, which tells each the truth."""
 
 from django.conf import settings
 from django.core import signing
@@ -20,13 +24,9 @@ SALT = "gotc.done-page"
 
 
 def keep_done_page(response: HttpResponse, *, summary: dict) -> None:
-    """Give the browser ``summary`` (email, name, picks of {"forum": id, "seated": bool})
-    for an hour, readable only by the done page of the current language."""
-    compact = {
-        "e": summary["email"],
-        "n": summary["name"],
-        "p": [[pick["forum"], int(pick["seated"])] for pick in summary["picks"]],
-    }
+    """Give the browser ``summary`` (email, name, forums: the ids asked for) for an hour,
+    readable only by the done page of the current language."""
+    compact = {"e": summary["email"], "n": summary["name"], "f": list(summary["forums"])}
     # signing.dumps: URL-safe, timestamped (max_age is checked on reading, not only by the
     # browser) and compressed.
     response.set_cookie(
@@ -50,9 +50,7 @@ def done_page(request: HttpRequest) -> dict | None:
         return {
             "email": compact["e"],
             "name": compact["n"],
-            "picks": [
-                {"forum": int(forum), "seated": bool(seated)} for forum, seated in compact["p"]
-            ],
+            "forums": [int(forum) for forum in compact["f"]],
         }
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Conference, Forum
+from registration import signals
 from registration.enums import PickStatus
 from registration.models import DoorOverride, ForumPick, Registration
 from registration.services.errors import (
@@ -136,6 +137,7 @@ def _check_in_at_entrance(registration: Registration, by, now: datetime) -> None
         registration.checked_in_at = now
         registration.checked_in_by = by
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        signals.registration_checked_in.send(sender=Registration, registration=registration)
 
 
 def _already_checked_in(registration: Registration) -> AlreadyCheckedIn:

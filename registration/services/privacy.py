@@ -1,9 +1,9 @@
 """Personal data: an attendee erases their registration; organizers anonymize a past conference.
 
 Erasing keeps the row (cancelled), its picks and check-in times, so counts stay right; what
-identifies the person goes: the personal fields, the emails sent to them, their name in the
-admin log, and both secret links. (The done page's copy is in the visitor's browser only,
-for an hour: the server keeps none to erase.)"""
+identifies the person goes: the personal fields, their answers to the registration questions,
+the emails sent to them, their name in the admin log, and both secret links. (The done page's
+copy is in the visitor's browser only, for an hour: the server keeps none to erase.)"""
 
 from datetime import datetime
 
@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agenda.models import Conference
-from registration.models import SECRET_LINKS, PendingEmail, Registration
+from registration.mailing import drop_attachments
+from registration.models import SECRET_LINKS, Answer, PendingEmail, Registration
 from registration.queries import emails_kept_for
 from registration.services.locking import lock, lock_one
 from registration.services.seats import cancel_registration
@@ -67,12 +68,15 @@ def _erase(registrations: list[Registration]) -> None:
         registration.newsletter = False
         for link in SECRET_LINKS:  # the old links die with the data; nobody gets new ones
             link.issue(registration)
+    # What they answered to the registration questions (dietary needs, say) goes too.
+    Answer.objects.filter(registration__in=registrations).delete()
     # No email to an erased address: drop what is still owed (a cancellation, say)...
     PendingEmail.objects.filter(registration__in=registrations).delete()
     # ...and the queued and sent ones, which hold names and links: sent to exactly that address
     # and naming that ticket, so another person's mail, or the same person's mail about
     # another conference, stays.
     for kept in emails:
+        drop_attachments(list(kept.values_list("pk", flat=True)))  # its QR code and calendar
         kept.delete()
     # The admin log names the registration ("Name <email>"): keep the entry, drop the name.
     LogEntry.objects.filter(

@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Conference, Forum
-from registration import caching, mailing, tickets
+from registration import caching, mailing, signals, tickets
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ATTENDEE_FIELDS, MANAGE_LINK, ForumPick, Registration
 from registration.queries import seated_counts
+from registration.services.answers import Reply, save_answers
 from registration.services.errors import ConferenceFull, InvalidPick, NotActive, RegistrationClosed
 from registration.services.locking import lock, lock_one
 from registration.services.rules import check_picks, check_window
@@ -75,6 +76,7 @@ def register(
     forums: Sequence[Forum],
     now: datetime | None = None,
     notify: bool = True,
+    answers: Sequence[Reply] = (),
 ) -> RegistrationOutcome:
     """Register an attendee and place their forum picks (seated or waiting).
 
@@ -83,6 +85,8 @@ def register(
     conference creates nothing: its owner is emailed their existing manage link and the
     outcome has ``registration=None``. A cancelled registration with the same email is
     reactivated. ``notify=False`` (demo data, imports) queues no confirmation email.
+    ``answers`` (``services.answers.Reply``) become the new registration's answers to the
+    registration questions, replacing those of a reactivated one.
 
     When the conference is full, every email gets ConferenceFull, registered or not (no
     enumeration): the owner of a registered one is emailed their link, and an unknown one
@@ -112,6 +116,8 @@ def register(
             outcome = _already_registered(active, notify)
         else:
             outcome = _register_new(conference, existing, email, data, forums, now, notify)
+            if outcome.created:  # the registration questions' answers (services.answers)
+                save_answers(outcome.registration, answers, replace=bool(existing))
     if full:
         raise ConferenceFull(
             _("%(conference)s is fully booked: no more registrations are possible.")
@@ -146,6 +152,7 @@ def _register_new(
         return _already_registered(registration, notify)
     capacities = lock(FORUMS, (forum.pk for forum in forums), values=["capacity"])
     seated, waiting = _place(registration, forums, capacities, now)
+    signals.registration_created.send(sender=Registration, registration=registration)
     if notify:
         mailing.queue(registration, "confirmation")
     return RegistrationOutcome(registration=registration, seated=seated, waiting=waiting)
@@ -313,6 +320,7 @@ def change_picks(
         changes.promoted = promote_locked(locked, freed, now)
         if changes.changed:
             mailing.queue(registration, "change")
+            signals.registration_changed.send(sender=Registration, registration=registration)
     return changes
 
 
@@ -325,6 +333,7 @@ def leave_waiting_list(*, registration: Registration, forum: Forum) -> bool:
         if updated:
             caching.seats_changed()
             mailing.queue(registration, "change")
+            signals.registration_changed.send(sender=Registration, registration=registration)
     return bool(updated)
 
 
@@ -347,4 +356,5 @@ def cancel_registration(
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         mailing.queue(registration, "cancellation")
+        signals.registration_cancelled.send(sender=Registration, registration=registration)
         return promote_locked(locked, freed, now)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agenda.models import Forum
-from registration import caching, mailing
+from registration import caching, mailing, signals
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ForumPick
 from registration.queries import seated_counts
@@ -66,6 +66,9 @@ def _seat_from_queue(forum: Forum, free: int, now: datetime) -> list[ForumPick]:
         pick.seated_at = now
         pick.save(update_fields=["status", "seated_at", "updated_at"])
         mailing.queue(pick.registration, "promotion", forum=forum)
+        signals.registration_promoted.send(
+            sender=ForumPick, registration=pick.registration, forum=forum
+        )
         caching.seats_changed()
         promoted.append(pick)
     return promoted

@@ -27,6 +27,7 @@ from registration import services
 from registration.models import Registration
 from registration.staff import badges
 from registration.staff.queries import conference_forums
+from registration.staff.scope import Scope, scope_for
 from registration.staff.views import _conference, staff_required
 
 SCOPES = [
@@ -81,10 +82,12 @@ class BadgeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, conference: Conference, **kwargs):
+    def __init__(self, *args, conference: Conference, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.conference = conference
-        self.fields["forum"].queryset = conference_forums(conference)
+        # A forum host prints the badges of their forums' attendees only (staff.scope).
+        self.scope = scope
+        self.fields["forum"].queryset = scope.forums(conference_forums(conference))
         self.registration: Registration | None = None
         self.helper = FormHelper()
         self.helper.form_method = "get"
@@ -103,6 +106,10 @@ class BadgeForm(forms.Form):
             else:
                 try:
                     found = services.find_ticket(conference=self.conference, code=code)
+                    if not self.scope.allows(found):
+                        raise services.UnknownTicket(
+                            _("No ticket with the code “%(code)s”.") % {"code": code.strip()[:32]}
+                        )
                 except services.RegistrationError as exc:
                     self.add_error("code", exc.message)
                 else:
@@ -123,7 +130,8 @@ class BadgeForm(forms.Form):
             queryset = badges.with_seats(Registration.objects.filter(pk=self.registration.pk))
             return Selection(layout, "person", None, self.registration, queryset)
         forum = data["forum"] if data["scope"] == "forum" else None
-        return Selection(layout, data["scope"], forum, None, badges.people(self.conference, forum))
+        people = self.scope.registrations(badges.people(self.conference, forum))
+        return Selection(layout, data["scope"], forum, None, people)
 
 
 @dataclass
@@ -202,9 +210,10 @@ def _page(
 def badge_page(request: HttpRequest) -> HttpResponse:
     """The form; once sent, how many badges and the files to download."""
     conference = _conference(request)
+    scope = scope_for(request.user)
     if not request.GET.get("scope") and not request.GET.get("layout"):
-        return _page(request, conference, BadgeForm(conference=conference))
-    form = BadgeForm(request.GET, conference=conference)
+        return _page(request, conference, BadgeForm(conference=conference, scope=scope))
+    form = BadgeForm(request.GET, conference=conference, scope=scope)
     if not form.is_valid():
         return _page(request, conference, form, status=400)
     return _page(request, conference, form, selection=form.selection())
@@ -223,7 +232,7 @@ def _pdf_response(pdf: bytes, name: str, pages: int, *, inline: bool = False) ->
 def badge_pdf(request: HttpRequest) -> HttpResponse:
     """One file of a print (``part``, 1 by default): at most BADGES_PER_FILE badges."""
     conference = _conference(request)
-    form = BadgeForm(request.GET, conference=conference)
+    form = BadgeForm(request.GET, conference=conference, scope=scope_for(request.user))
     if not form.is_valid():
         return _page(request, conference, form, status=400)
     selection = form.selection()
@@ -269,12 +278,12 @@ def person_badge(request: HttpRequest, registration_id: int) -> HttpResponse:
     if layout is None:
         raise Http404("Unknown badge layout")
     registration = badges.person(conference, registration_id)
-    if registration is None:
+    if not scope_for(request.user).allows(registration):
         raise Http404("No active registration with this id in this conference")
     try:
         pdf, pages = badges.render([registration], layout, conference=conference)
     except badges.BadgesUnavailable:
-        form = BadgeForm(conference=conference)
+        form = BadgeForm(conference=conference, scope=scope_for(request.user))
         return _page(request, conference, form, status=503)
     name = badges.filename(conference, layout, registration.ticket_code)
     return _pdf_response(pdf, name, pages, inline=True)

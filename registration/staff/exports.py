@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Conference, Forum
+from agenda.templatetags.program import day_short
 from registration.enums import PickStatus
-from registration.models import ExportLog, ExportPreference
+from registration.models import Answer, ExportLog, ExportPreference
+from registration.questions import answer_text, conference_questions
 from registration.staff import queries
 from registration.staff.cells import neutralise, neutralise_column, neutralise_text
 from registration.tickets import format_ticket_code
@@ -42,6 +45,8 @@ COLUMNS: dict[str, str] = {
     "waiting_forums": _("Waiting lists"),
     "pick_status": _("Status in this forum"),
     "waiting_position": _("Waiting-list position"),
+    # One column per registration question, titled with its label (AnswerCells).
+    "answers": _("Answers to the registration questions"),
 }
 DEFAULT_COLUMNS = [
     "ticket_code",
@@ -52,6 +57,7 @@ DEFAULT_COLUMNS = [
     "seated_forums",
     "waiting_forums",
     "checked_in_at",
+    "answers",
 ]
 FORUM_ONLY_COLUMNS = {"pick_status", "waiting_position"}
 # Columns holding what an attendee typed: the only registration values that can start a formula
@@ -61,7 +67,11 @@ TYPED_COLUMNS = {"full_name", "email", "organization", "job_title", "phone", "la
 TIME_COLUMNS = {"registered_at": "created_at", "checked_in_at": "checked_in_at"}
 STATUSES = {"seated": PickStatus.SEATED, "waiting": PickStatus.WAITING}
 FILE_FORMATS = ("csv", "xlsx")
+# The columns "answers" becomes: "answer:<question id>".
+ANSWER_PREFIX = "answer:"
 CHUNK = 2000
+# A forum column's title keeps this many characters of the forum's title, then its day and time.
+FORUM_TITLE_MAX = 32
 # Distinct combinations of seated forums whose cells are kept; a program rarely has more, and
 # the cap keeps memory flat when it does.
 SEATED_CACHE_SIZE = 4096
@@ -101,6 +111,12 @@ class Export:
     @property
     def header(self) -> list[str]:
         return self._rows.header()
+
+    @property
+    def columns(self) -> list[str]:
+        """What each header cell is: a column of COLUMNS, "answer:<question id>", or
+        "forum:<forum id>" for the forum columns (the Excel file types its cells by it)."""
+        return self._rows.column_keys()
 
     @property
     def row_count(self) -> int:
@@ -175,6 +191,23 @@ def _log(
     )
 
 
+def forum_heading(forum: Forum, conference: Conference) -> str:
+    """A forum column's title: the forum's title, shortened at a word to FORUM_TITLE_MAX
+    characters, then its day and times at the venue ("eBPF · Sat 27 May 09:00-12:00", with an
+    en dash): two forums of the same name on different days stay apart, and a column stays
+    narrow."""
+    title = forum.title
+    if len(title) > FORUM_TITLE_MAX:
+        cut = title[: FORUM_TITLE_MAX - 1]
+        # At the last space when there is one in the second half (Chinese has none).
+        space = cut.rfind(" ")
+        title = (cut[:space] if space > FORUM_TITLE_MAX // 2 else cut).rstrip(" ,.:;-–·") + "…"
+    with timezone.override(conference.tzinfo):
+        starts, ends = timezone.localtime(forum.starts_at), timezone.localtime(forum.ends_at)
+        day = day_short(forum.starts_at)
+    return f"{title} · {day} {starts:%H:%M}–{ends:%H:%M}"
+
+
 class PickCells(NamedTuple):
     """What a registration's picks put in a row: the two list cells and one mark per forum."""
 
@@ -200,14 +233,26 @@ class AttendeeRows:
         self.forum_titles = {forum.pk: forum.title for forum in self.forums}
         self.forum_ids = [forum.pk for forum in self.forums]
         self.forum_order = {forum_id: index for index, forum_id in enumerate(self.forum_ids)}
+        self.answers = AnswerCells(self.conference) if "answers" in self.columns else None
+        if self.answers is not None:  # "answers" becomes one column per question
+            at = self.columns.index("answers")
+            self.columns[at : at + 1] = self.answers.columns
         self.row_count = 0
 
     def header(self) -> list[str]:
-        header = [str(COLUMNS[c]) for c in self.columns]
+        header = [
+            self.answers.titles[c] if c.startswith(ANSWER_PREFIX) else str(COLUMNS[c])
+            for c in self.columns
+        ]
         if self.request.forum_columns:
-            header += [forum.title for forum in self.forums]
+            header += [forum_heading(forum, self.conference) for forum in self.forums]
         # Forum titles are typed by organizers: a header cell is a cell like any other.
         return [neutralise(title) for title in header]
+
+    def column_keys(self) -> list[str]:
+        if not self.request.forum_columns:
+            return list(self.columns)
+        return self.columns + [f"forum:{forum.pk}" for forum in self.forums]
 
     def chunks(self) -> Iterator[list[Sequence]]:
         """The rows, CHUNK at a time, from one streamed query (a server-side cursor on
@@ -236,6 +281,8 @@ class AttendeeRows:
             cells = None
             if seated_at is not None:
                 cells = list(map(self._pick_cells, values[seated_at], values[waiting_at]))
+            if self.answers is not None:
+                self.answers.load(values[self.at[self._registration_key]])
             columns = [make(values, cells) for make in makers]
             if forum_columns:
                 columns += zip(*(pick_cells.marks for pick_cells in cells), strict=True)
@@ -248,8 +295,13 @@ class AttendeeRows:
         prefix = "registration__" if self.request.forum is not None else ""
         picks = f"{prefix}picks"
         names = ["pk", "status"] if self.request.forum is not None else []
+        self._registration_key = f"{prefix}pk"
+        if self.answers is not None and self._registration_key not in names:
+            names.append(self._registration_key)
         annotations: dict = {}
         for column in self.columns:
+            if column.startswith(ANSWER_PREFIX):
+                continue
             if column in TIME_COLUMNS:
                 time = queries.LocalMinute(
                     prefix + TIME_COLUMNS[column], tzinfo=self.conference.tzinfo
@@ -267,6 +319,9 @@ class AttendeeRows:
         ``column``. Built once per export."""
         prefix = "registration__" if self.request.forum is not None else ""
         at, positions = self.at, self.positions
+        if column.startswith(ANSWER_PREFIX):
+            index, cells_of = at[self._registration_key], self.answers.column(column)
+            return lambda values, cells: cells_of(values[index])
         if column in TYPED_COLUMNS:
             index = at[prefix + column]
             return lambda values, cells: neutralise_column(values[index])
@@ -328,3 +383,52 @@ class AttendeeRows:
         marks = ["x" if forum_id in forum_ids else "" for forum_id in self.forum_ids]
         listed = "; ".join(self.forum_titles[forum_id] for forum_id in forum_ids)
         return PickCells(neutralise_text(listed), "", marks)
+
+
+class AnswerCells:
+    """The export's answer columns, one per question of the conference (inactive ones too:
+    their answers were collected), titled with the label in the exporter's language. Each
+    chunk's answers are read in two queries (``load``); several choices are joined with "; "."""
+
+    def __init__(self, conference: Conference):
+        self.questions = {q.pk: q for q in conference_questions(conference.pk)}
+        self.columns = [f"{ANSWER_PREFIX}{pk}" for pk in self.questions]
+        # Labels and choices are typed by organizers: cells like any other.
+        self.titles = {
+            f"{ANSWER_PREFIX}{pk}": neutralise_text(question.label)
+            for pk, question in self.questions.items()
+        }
+        self.choice_labels = {
+            choice.pk: choice.label
+            for question in self.questions.values()
+            for choice in question.choices.all()
+        }
+        self.cells: dict[tuple[int, int], str] = {}
+
+    def load(self, registration_ids: Sequence[int]) -> None:
+        """Read the answers of these registrations (one chunk) into ``cells``."""
+        answers = Answer.objects.filter(
+            registration_id__in=registration_ids, question_id__in=list(self.questions)
+        )
+        picked: dict[int, list[str]] = {}
+        through = Answer.choices.through.objects.filter(answer__in=answers)
+        for answer_id, choice_id in through.order_by(
+            "questionchoice__position", "questionchoice_id"
+        ).values_list("answer_id", "questionchoice_id"):
+            picked.setdefault(answer_id, []).append(self.choice_labels[choice_id])
+        self.cells = {
+            (registration_id, question_id): neutralise_text(
+                answer_text(self.questions[question_id], value, picked.get(answer_id, []))
+            )
+            for answer_id, registration_id, question_id, value in answers.order_by().values_list(
+                "pk", "registration_id", "question_id", "value"
+            )
+        }
+
+    def column(self, column: str) -> Callable[[Sequence[int]], list[str]]:
+        """The cells of one answer column, by registration id, from the loaded chunk."""
+        question_id = int(column.removeprefix(ANSWER_PREFIX))
+        return lambda registration_ids: [
+            self.cells.get((registration_id, question_id), "")
+            for registration_id in registration_ids
+        ]

@@ -27,6 +27,7 @@ from agenda.models import Conference, Forum
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ExportPreference, ForumPick, Registration, Star
 from registration.queries import WAITING_ORDER, with_seat_counts
+from registration.staff.scope import EVERYTHING, Scope
 
 try:  # pinyin order for Chinese names on door lists (name_sort_key)
     from pypinyin import Style, lazy_pinyin
@@ -49,9 +50,11 @@ class Dashboard:
     days: list[dict]  # {"day": date, "count": registrations} in day order
 
 
-def dashboard(conference: Conference) -> Dashboard:
-    """What the desk dashboard of ``conference`` shows (three queries, whatever its size)."""
-    totals = Registration.objects.filter(conference=conference).aggregate(
+def dashboard(conference: Conference, scope: Scope = EVERYTHING) -> Dashboard:
+    """What the desk dashboard of ``conference`` shows (three queries, whatever its size),
+    of the forums and attendees ``scope`` allows."""
+    registrations = scope.registrations(Registration.objects.filter(conference=conference))
+    totals = registrations.aggregate(
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
         cancelled=Count("pk", filter=Q(status=RegistrationStatus.CANCELLED)),
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
@@ -66,20 +69,21 @@ def dashboard(conference: Conference) -> Dashboard:
         .values("n")
     )
     forums = (
-        with_seat_counts(conference_forums(conference))
+        with_seat_counts(scope.forums(conference_forums(conference)))
         .annotate(
             came=Count("picks", filter=came, distinct=True),
             stars=Coalesce(Subquery(stars), 0),
         )
         .select_related("room")
     )
-    return Dashboard(totals=totals, forums=forums, days=registrations_per_day(conference))
+    days = registrations_per_day(conference, scope)
+    return Dashboard(totals=totals, forums=forums, days=days)
 
 
-def registrations_per_day(conference: Conference) -> list[dict]:
+def registrations_per_day(conference: Conference, scope: Scope = EVERYTHING) -> list[dict]:
     """Registrations per day in the conference's time zone, days without any left out."""
     rows = (
-        Registration.objects.filter(conference=conference)
+        scope.registrations(Registration.objects.filter(conference=conference))
         .annotate(day=TruncDate("created_at", tzinfo=conference.tzinfo))
         .values("day")
         .annotate(n=Count("pk"))

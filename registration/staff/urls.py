@@ -1,6 +1,7 @@
 from django.urls import path
 
 from registration.staff import badge_views, views, walkin
+from registration.staff.scope import every_forum_required
 
 app_name = "staff"
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("badges/", badge_views.badge_page, name="badges"),
     path("badges/pdf/", badge_views.badge_pdf, name="badges-pdf"),
     path("badges/<int:registration_id>/pdf/", badge_views.person_badge, name="badge-person"),
-    path("walkin/", walkin.walkin, name="walkin"),
-    path("walkin/<int:registration_id>/", walkin.walkin_ticket, name="walkin-ticket"),
+    # Walk-ins register for any forum: not for forum hosts (staff.scope).
+    path("walkin/", every_forum_required(walkin.walkin), name="walkin"),
+    path(
+        "walkin/<int:registration_id>/",
+        every_forum_required(walkin.walkin_ticket),
+        name="walkin-ticket",
+    ),
 ]

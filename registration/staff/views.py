@@ -7,6 +7,7 @@ import re
 from functools import partial
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -28,6 +29,7 @@ from registration.staff import exports, queries, search
 from registration.staff.charts import chart
 from registration.staff.downloads import download
 from registration.staff.forms import MAX_QUERY, CheckInForm, ExportForm
+from registration.staff.scope import OTHER_FORUM_COLUMNS, every_forum_required, scope_for
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -60,7 +62,7 @@ def _conference(request: HttpRequest) -> Conference:
 @staff_required("registration.view_registration")
 def dashboard(request: HttpRequest) -> HttpResponse:
     conference = _conference(request)
-    board = queries.dashboard(conference)
+    board = queries.dashboard(conference, scope_for(request.user))
     context = {
         "conference": conference,
         "totals": board.totals,
@@ -77,9 +79,9 @@ def export(request: HttpRequest) -> HttpResponse:
     conference = _conference(request)
     saved = queries.saved_export_columns(request.user)
     if request.method != "POST":
-        form = ExportForm(conference=conference, saved_columns=saved)
+        form = _export_form(request, conference=conference, saved_columns=saved)
     else:
-        form = ExportForm(request.POST, conference=conference, saved_columns=saved)
+        form = _export_form(request, request.POST, conference=conference, saved_columns=saved)
         if form.is_valid():
             started = exports.attendee_export(
                 form.export_request(),
@@ -89,15 +91,33 @@ def export(request: HttpRequest) -> HttpResponse:
                 remember_columns=True,
             )
             return download(started)
-    forums = queries.conference_forums(conference)
+    forums = scope_for(request.user).forums(queries.conference_forums(conference))
     context = {"conference": conference, "form": form, "forums": forums, "staff_nav": "export"}
     return render(request, "registration/staff/export.html", context)
+
+
+def _export_form(request: HttpRequest, *args, **kwargs) -> ExportForm:
+    """The export form, of the forums the user may see (``staff.scope``). A forum host
+    exports one of their forums at a time, without the columns that name other forums."""
+    form = ExportForm(*args, **kwargs)
+    scope = scope_for(request.user)
+    form.fields["forum"].queryset = scope.forums(form.fields["forum"].queryset)
+    if scope.is_limited:
+        form.fields["forum"].required = True
+        form.fields["forum"].empty_label = None
+        columns = form.fields["columns"]
+        columns.choices = [(k, v) for k, v in columns.choices if k not in OTHER_FORUM_COLUMNS]
+        columns.initial = [c for c in columns.initial if c not in OTHER_FORUM_COLUMNS]
+        # Off, and not offered: a column per forum names every forum.
+        form.fields["forum_columns"].disabled = True
+        form.fields["forum_columns"].widget = forms.HiddenInput()
+    return form
 
 
 @staff_required("registration.export_registrations")
 def forum_print(request: HttpRequest, forum_id: int) -> HttpResponse:
     forum = queries.printable_forum(forum_id)
-    if forum is None:
+    if forum is None or not scope_for(request.user).allows_forum(forum):
         raise Http404("Unknown forum")
     door_list = exports.print_door_list(forum=forum, user=request.user)
     timezone.activate(forum.conference.tzinfo)
@@ -118,43 +138,44 @@ def checkin(request: HttpRequest) -> HttpResponse:
     without a seat there is refused until the volunteer lets them in anyway or seats them."""
     conference = _conference(request)
     if request.method != "POST":
-        door = _door_from_query(conference, request.GET.get("forum"))
+        door = _door_from_query(request, conference, request.GET.get("forum"))
         query = request.GET.get("q", "").strip()[:MAX_QUERY]
-        form = CheckInForm(conference=conference, initial={"forum": door, "code": query})
+        form = _checkin_form(request, conference=conference, initial={"forum": door, "code": query})
         if not query:
             return _checkin_page(request, conference, form, door=door)
         # A link from elsewhere (the walk-in page's "already registered") searches; only a
         # POST checks anyone in.
-        found = search.search(conference, query)
+        found = _search(request, conference, query)
         if found.people:
             return _checkin_page(request, conference, form, door=door, found=found)
         message = _("Nobody matches “%(query)s”.") % {"query": query[:40]}
         return _checkin_page(request, conference, form, door=door, error=message)
-    form = CheckInForm(request.POST, conference=conference)
+    form = _checkin_form(request, request.POST, conference=conference)
     if not form.is_valid():
         door = None if form.has_error("forum") else form.cleaned_data.get("forum")
         return _checkin_page(request, conference, form, door=door)
     data = form.cleaned_data
     door = data["forum"]
     # Keep the chosen door, clear the box for the next person.
-    next_form = CheckInForm(conference=conference, initial={"forum": door})
+    next_form = _checkin_form(request, conference=conference, initial={"forum": door})
     page = partial(_checkin_page, request, conference, next_form, door=door)
     if data["registration"]:
         registration = search.person(conference, data["registration"])
-        if registration is None:
+        if not scope_for(request.user).allows(registration):
             message = _("This person is not registered for %(conference)s: search again.")
             return page(error=message % {"conference": conference.name}, status=404)
     else:
         query = data["code"]
         try:
-            registration = door_service.find_ticket(conference=conference, code=query)
+            registration = _find_ticket(request, conference, query)
         except OtherEditionTicket as exc:
             return page(error=exc.message, status=404)
         except UnknownTicket as exc:
-            found = search.search(conference, query)
+            found = _search(request, conference, query)
             if found.people:
                 # The query stays in the box: the volunteer refines it, or presses Enter.
-                form = CheckInForm(conference=conference, initial={"forum": door, "code": query})
+                initial = {"forum": door, "code": query}
+                form = _checkin_form(request, conference=conference, initial=initial)
                 return _checkin_page(request, conference, form, door=door, found=found)
             if search.looks_like_ticket_code(query):
                 return page(error=exc.message, status=404)
@@ -187,11 +208,42 @@ def _admit(request, page, registration, door, action: str) -> HttpResponse:
     return page(result=result)
 
 
-def _door_from_query(conference: Conference, value: str | None):
-    """The door a link names (``?forum=``, kept after an undo), if it is this conference's."""
-    if not value or not value.isdigit() or len(value) > 10:
-        return None
-    return queries.conference_forums(conference).filter(pk=int(value)).first()
+def _checkin_form(request: HttpRequest, *args, **kwargs) -> CheckInForm:
+    """The check-in form, its doors those of the forums the user may see. A forum host
+    stands at the door of one of their forums: the entrance is not offered."""
+    form = CheckInForm(*args, **kwargs)
+    scope = scope_for(request.user)
+    form.fields["forum"].queryset = scope.forums(form.fields["forum"].queryset)
+    if scope.is_limited:
+        form.fields["forum"].required = True
+        form.fields["forum"].empty_label = None
+    return form
+
+
+def _search(request: HttpRequest, conference: Conference, query: str) -> search.SearchResult:
+    """The desk search, of the people the user may see."""
+    found = search.search(conference, query)
+    found.people = scope_for(request.user).visible(found.people)
+    return found
+
+
+def _find_ticket(request: HttpRequest, conference: Conference, code: str) -> Registration:
+    """The registration of a typed or scanned code; one the user may not see is unknown."""
+    registration = door_service.find_ticket(conference=conference, code=code)
+    if not scope_for(request.user).allows(registration):
+        raise UnknownTicket(_("No ticket with the code “%(code)s”.") % {"code": code.strip()[:32]})
+    return registration
+
+
+def _door_from_query(request: HttpRequest, conference: Conference, value: str | None):
+    """The door a link names (``?forum=``, kept after an undo), if it is this conference's
+    and the user's. A forum host without one stands at their first forum's door."""
+    forums = scope_for(request.user).forums(queries.conference_forums(conference))
+    if value and value.isdigit() and len(value) <= 10:
+        door = forums.filter(pk=int(value)).first()
+        if door is not None:
+            return door
+    return forums.first() if scope_for(request.user).is_limited else None
 
 
 def _checkin_page(
@@ -208,13 +260,18 @@ def _checkin_page(
     status: int = 200,
 ) -> HttpResponse:
     numbers = search.door_numbers(conference, door)
+    scope = scope_for(request.user)
     context = {
         "conference": conference,
         "form": form,
         "door": door,
         "numbers": numbers,
         "result": result,
-        "seated": queries.seated_picks(result.registration) if result else [],
+        "seated": [
+            pick
+            for pick in (queries.seated_picks(result.registration) if result else [])
+            if scope.allows_forum(pick.forum)
+        ],
         "found": found,
         "refusal": refusal,
         # Seating from the waiting list is offered only while the door has a free seat.
@@ -236,6 +293,8 @@ def _checkin_page(
 @staff_required("registration.check_in")
 def undo_checkin(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=registration_id)
+    if not scope_for(request.user).allows(registration):
+        raise Http404("No registration with this id")
     services.undo_check_in(registration=registration)
     messages.success(request, _("Check-in of %(name)s undone.") % {"name": registration.full_name})
     # Back to the same door (and edition): the volunteer is still standing at it.
@@ -252,6 +311,7 @@ def undo_checkin(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required("registration.change_registration")
+@every_forum_required
 def reconfirm(request: HttpRequest) -> HttpResponse:
     conference = _conference(request)
     count = services.send_reconfirmation(conference=conference)

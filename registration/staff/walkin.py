@@ -121,6 +121,7 @@ def walkin(request: HttpRequest) -> HttpResponse:
             conference=conference,
             data=form.attendee_data(),
             forums=form.cleaned_data["forums"],
+            answers=form.question_fields.replies(),
         )
     except services.RegistrationClosed:
         return _stopped(request, page, _closed_message(conference))

@@ -18,6 +18,7 @@ from registration import queries, services
 from registration.decorators import private_page, rate_limited
 from registration.forms import ChangePicksForm
 from registration.models import CALENDAR_LINK, Registration
+from registration.questions import AnswersForm, shown_answers
 from registration.services import stars as services_stars
 from registration.tickets import qr_svg
 
@@ -57,12 +58,19 @@ def _back_to_page(registration: Registration, token: str) -> HttpResponse:
 @rate_limited("manage")
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = _manageable(token)
-    form = None
+    form = answers_form = None
     if registration.is_active:
         data = request.POST if request.method == "POST" else None
+        if data is not None and data.get("form") == "answers":
+            # The answers' own form (registration questions); the picks form stays as it is.
+            answers_form = AnswersForm(data, registration=registration)
+            if answers_form.is_valid() and _change_answers(request, answers_form):
+                return _back_to_page(registration, token)
+            data = None
         form = ChangePicksForm(data, registration=registration)
-        if request.method == "POST" and form.is_valid() and _change_picks(request, form):
+        if data is not None and form.is_valid() and _change_picks(request, form):
             return _back_to_page(registration, token)
+        answers_form = answers_form or AnswersForm(registration=registration)
     conference = registration.conference
     title = _("Ticket %(code)s") % {"code": registration.ticket_display}
     return _page(
@@ -75,6 +83,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         ),
         picks=queries.picks_for_display(registration),
         form=form,
+        answers_form=answers_form,
+        answers=shown_answers(registration),
         can_change=registration.is_active and conference.registration_is_open(),
         qr=qr_svg(registration.ticket_code, title=title),
         home_url=program_reverse(conference, "home"),
@@ -97,8 +107,25 @@ def _change_picks(request: HttpRequest, form: ChangePicksForm) -> bool:
         return False
     if changes.changed:
         messages.success(request, _("Your forums are updated. We have sent you an email."))
+        if AnswersForm(registration=form.registration).missing():
+            messages.warning(request, _("Your new forums come with questions: please answer them."))
     else:
         messages.info(request, _("Nothing changed."))
+    return True
+
+
+def _change_answers(request: HttpRequest, form: AnswersForm) -> bool:
+    """Keep the attendee's new answers; False (with the message) when a rule says no."""
+    try:
+        services.change_answers(
+            registration=form.registration,
+            replies=form.question_fields.replies(),
+            questions=form.asked,
+        )
+    except services.RegistrationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, _("Your answers are saved."))
     return True
 
 

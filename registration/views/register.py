@@ -34,17 +34,16 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST, conference=conference)
     if not form.is_valid():
         return _form_page(request, conference, form)
-    outcome = None
     if not form.is_bot:  # a bot is silently dropped: it sees the page a person would
         try:
-            outcome = _register_retrying_once(conference, form)
+            _register_retrying_once(conference, form)
         except services.RegistrationClosed:
             return _closed(request, conference)
         except services.RegistrationError as exc:
             form.add_error(exc.field, exc.message)
             return _form_page(request, conference, form)
     response = redirect("registration:done")
-    services.keep_done_page(response, summary=_done_summary(form, outcome))
+    services.keep_done_page(response, summary=_done_summary(form))
     return response
 
 
@@ -77,6 +76,7 @@ def _register_retrying_once(
                     conference=conference,
                     data=form.attendee_data(),
                     forums=form.cleaned_data["forums"],
+                    answers=form.question_fields.replies(),
                 )
             except services.RegistrationError as error:
                 # Raised after the service's own transaction when the conference is full,
@@ -143,19 +143,16 @@ def _closed(request: HttpRequest, conference) -> HttpResponse:
     )
 
 
-def _done_summary(form: RegistrationForm, outcome: services.RegistrationOutcome | None) -> dict:
-    """What the done page shows (services.keep_done_page: a signed cookie, no server copy).
-    It reads the same whether the email was new or already registered (no enumeration):
-    picks as placed, or as they would be placed right now."""
-    forums = sorted(form.cleaned_data["forums"], key=lambda f: f.starts_at)
-    if outcome is not None and outcome.created:
-        seated = {forum.pk for forum in outcome.seated}
-    else:
-        seated = queries.forums_with_seats_left(forum.pk for forum in forums)
+def _done_summary(form: RegistrationForm) -> dict:
+    """What the done page shows (services.keep_done_page: a signed cookie, no server copy):
+    the forums asked for, without seat status. It reads the same whether the email was new or
+    already registered (no enumeration; for a registered email nothing was booked), so the
+    email, which differs, tells each visitor what they hold."""
+    forums = sorted(form.cleaned_data["forums"], key=lambda f: (f.starts_at, f.pk))
     return {
         "email": form.cleaned_data["email"],
         "name": form.cleaned_data["full_name"],
-        "picks": [{"forum": forum.pk, "seated": forum.pk in seated} for forum in forums],
+        "forums": [forum.pk for forum in forums],
     }
 
 
@@ -165,13 +162,9 @@ def done(request: HttpRequest) -> HttpResponse:
     if not summary:
         return redirect("registration:register")
     conference = get_conference(request)
-    forums = queries.forums_by_id(conference, [pick["forum"] for pick in summary["picks"]])
-    picks = [
-        {"forum": forums[pick["forum"]], "seated": pick["seated"]}
-        for pick in summary["picks"]
-        if pick["forum"] in forums
-    ]
-    context = {"conference": conference, "summary": summary, "picks": picks, "nav": "register"}
+    found = queries.forums_by_id(conference, summary["forums"])
+    forums = [found[pk] for pk in summary["forums"] if pk in found]
+    context = {"conference": conference, "summary": summary, "forums": forums, "nav": "register"}
     return render(request, "registration/done.html", context)
 
 

@@ -59,7 +59,17 @@ def test_load_demo_conference_matches_the_announcement():
         dt.date(2023, 5, 28),
     )
     assert conference.is_published
-    assert conference.registration_closes is None
+    # Registration would close at the end of 27-28 May 2023: the demo keeps it open.
+    assert conference.registration_is_open()
+    assert conference.accent_color == "#1E3A8A"
+    assert [
+        (p.kind, p.name_en, p.name_zh_hans, bool(p.logo)) for p in conference.partners.all()
+    ] == [
+        ("host", "OpenAtom Open Source Foundation", "开放原子开源基金会", True),
+        ("host", "Linux Foundation Asia Pacific", "Linux 基金会亚太区", True),
+        ("host", "Shanghai Pudong Software Park", "上海浦东软件园", True),
+        ("host", "Open Source China", "开源中国", True),
+    ]
 
 
 def test_load_demo_forums_and_talks_match_the_announcement():

@@ -122,7 +122,7 @@ QUERY_LIMITS = [
     ("/agenda/talks/{talk}/", 5),
     ("/agenda/speakers/", 3),
     ("/agenda/speakers/{speaker}/", 3),
-    ("/agenda.ics", 3),
+    ("/agenda.ics", 4),
     ("/agenda.json", 5),
     ("/schedule.xml", 5),
     ("/schedule.json", 5),

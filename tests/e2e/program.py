@@ -109,6 +109,8 @@ def _build_program() -> Program:
         venue_zh_hans="张江科学会堂",
         description="Open source, from kernels to clouds: two days of forums in Shanghai.",
         description_zh_hans="开源，从内核到云：在上海的两天论坛。",
+        contact_email="contact@gotc.example.org",
+        contact_wechat_id="GOTC_demo",
     )
     rooms = {
         "main": RoomFactory(conference=conference, name="Main Hall", seats=300, position=0),

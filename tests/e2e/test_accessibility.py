@@ -52,6 +52,7 @@ PUBLIC_PAGES: dict[str, tuple[str, Callable | None]] = {
     "manage": ("/r/{token}/", None),
     "cancel-confirm": ("/r/{token}/cancel/", None),
     "privacy": ("/privacy/", None),
+    "contact": ("/contact/", None),
     "new-link": ("/register/new-link/", None),
     "404": ("/no-such-page/", None),
 }

@@ -41,14 +41,14 @@ def test_done_cookie_is_private_small_and_limited_to_the_done_page(
     assert signing.loads(cookie.value, salt=SALT) == {
         "e": "li.wei@example.org",
         "n": "Li Wei",
-        "p": [[forum.pk, 1]],
+        "f": [forum.pk],
     }
     assert "sessionid" not in response.cookies
 
 
 def test_done_page_with_a_forged_cookie_redirects_to_the_form(forum):
     browser = Client()
-    forged = signing.dumps({"e": "x@example.org", "n": "Mallory", "p": [[forum.pk, 1]]}, salt="x")
+    forged = signing.dumps({"e": "x@example.org", "n": "Mallory", "f": [forum.pk]}, salt="x")
     browser.cookies[DONE_COOKIE] = forged
 
     response = browser.get("/register/done/")

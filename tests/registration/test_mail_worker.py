@@ -87,6 +87,8 @@ def start_worker(*args: str, delay: float = 0) -> subprocess.Popen:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "tests.registration.mail_worker_settings",
         "MAIL_SEND_DELAY": str(delay),
+        # Email attachments: the storage the test process writes to (shared, as in production).
+        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         "PYTHONWARNINGS": "ignore",
     }
     return subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments

@@ -133,6 +133,7 @@ def test_registration_data_has_a_key_for_every_column(conference, morning, regis
     shown = {key for key in REGISTRATION_KEYS.values() if key}
     assert set(data) == shown | {
         "forum_picks",
+        "answers",
         "starred_talks",
         "let_in_without_a_seat",
         "emails",

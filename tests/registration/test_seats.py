@@ -1,8 +1,6 @@
 """registration.services.seats: register, change picks, leave a waiting list, cancel (rules 1
 and 5 of DESIGN.md, conference capacity, duplicates and reactivation)."""
 
-import datetime as dt
-
 import pytest
 from django.core import mail
 from django.db import connection
@@ -15,8 +13,6 @@ from tests.factories import ForumFactory, ForumPickFactory, RegistrationFactory
 from tests.registration.picks import add_waiting, seated_count, statuses, waiting_queue
 
 pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
 
 
 # --- rule 1: capacity -----------------------------------------------------------------------
@@ -94,7 +90,7 @@ def test_register_for_a_conference_deleted_meanwhile_is_refused(conference, atte
     conference.delete()
 
     with pytest.raises(services.RegistrationClosed) as excinfo:
-        services.register(conference=read_by_the_view, data=attendee_data(), forums=[], now=NOW)
+        services.register(conference=read_by_the_view, data=attendee_data(), forums=[])
 
     assert excinfo.value.message == "This conference no longer takes registrations."
     assert Registration.objects.count() == 0

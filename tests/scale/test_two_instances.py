@@ -55,10 +55,11 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def instances():
+def instances(tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {
         **os.environ,
+        "MEDIA_ROOT": str(tmp_path / "media"),  # email attachments, never the checkout's media/
         "DEBUG": "1",
         "SECRET_KEY": "scale-test-" + "x" * 40,
         "DATABASE_URL": database_url(),

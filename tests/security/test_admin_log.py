@@ -98,6 +98,11 @@ def test_edit_of_attendee_details_is_recorded(client_for, people):
         "picks-MAX_NUM_FORMS": "1000",
         "picks-0-id": str(people.zoe.picks.get().pk),
         "picks-0-registration": str(people.zoe.pk),
+        # The answers inline (read-only) sends its management form too.
+        "answers-TOTAL_FORMS": "0",
+        "answers-INITIAL_FORMS": "0",
+        "answers-MIN_NUM_FORMS": "0",
+        "answers-MAX_NUM_FORMS": "1000",
     }
 
     response = organizer.post(url, data)

@@ -58,6 +58,7 @@ def base_environment(database: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="gotc.settings",
         DEBUG="1",
         DATABASE_URL=f"sqlite:///{database}",
+        MEDIA_ROOT=str(database.parent / "media"),  # email attachments, never the checkout's
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         EMAIL_DELIVERY="worker",
         PYTHONUNBUFFERED="1",

@@ -287,7 +287,9 @@ def register_in_a_browser(afternoon, name: str, email: str) -> Client:
             "consent": "on",
         },
     )
-    assert main_text(browser.get("/register/done/")).startswith(f"Thank you, {name}!")
+    assert main_text(browser.get("/register/done/")).startswith(
+        f"Check your inbox Thank you, {name}."
+    )
     return browser
 
 
@@ -332,6 +334,8 @@ def past(db):
         slug="2023",
         start_date=dt.date.today() - dt.timedelta(days=365),
         end_date=dt.date.today() - dt.timedelta(days=364),
+        # Registration would have closed at its end: kept open to register its attendees now.
+        registration_closes=timezone.now() + dt.timedelta(days=1),
     )
     kernel = ForumFactory(
         conference=conference,

@@ -222,6 +222,8 @@ def test_default_limits_let_a_company_register_a_dozen_colleagues(
         "new_link": "10/h",
         "checkin": "240/m",
         "stars": "120/m",
+        "api_address": "300/m",
+        "api_token": "1200/m",
     }
 
 
@@ -324,6 +326,8 @@ def test_every_limit_is_set_from_the_environment():
         RATELIMIT_NEW_LINK="30/h",
         RATELIMIT_CHECKIN="5000/m",
         RATELIMIT_STARS="600/m",
+        RATELIMIT_API_ADDRESS="700/m",
+        RATELIMIT_API_TOKEN="800/m",
         AXES_FAILURE_LIMIT="9",
         AXES_COOLOFF_MINUTES="2",
     )
@@ -349,6 +353,8 @@ def test_every_limit_is_set_from_the_environment():
             "new_link": "30/h",
             "checkin": "5000/m",
             "stars": "600/m",
+            "api_address": "700/m",
+            "api_token": "800/m",
         },
         9,
         120.0,

@@ -3,11 +3,14 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.staticfiles import finders
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.urls import reverse
 
 from agenda import demo
-from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
+from agenda.models import Conference, Forum, Partner, Room, Speaker, Talk, TalkSpeaker
 
 DEMO_USERNAME = "organizer"
 DEMO_PASSWORD = "gotc-demo-2023"  # noqa: S105 - a local demo account, refused when DEBUG is off
@@ -50,8 +53,8 @@ class Command(BaseCommand):
     help = (
         "Load the GOTC 2023 demo program (27–28 May 2023, Zhangjiang Science Hall, Shanghai): "
         "every forum, talk and speaker of the announcement. The announcement gives no times or "
-        "rooms, so those are illustrative. The demo keeps the real 2023 dates but leaves its "
-        "registration window open (no closing date) so that a demo can register people. "
+        "rooms, so those are illustrative. The demo keeps the real 2023 dates but keeps its "
+        "registration open (closing in 2100) so that a demo can register people. "
         "Idempotent: a second run changes nothing. With --organizer, also ensures a demo "
         "organizer login (only with DEBUG on: never in production)."
     )
@@ -83,11 +86,14 @@ class Command(BaseCommand):
                 "registration_opens": dt.datetime(
                     2023, 4, 1, tzinfo=Conference(time_zone=demo.CONFERENCE["time_zone"]).tzinfo
                 ),
-                "registration_closes": None,
+                "registration_closes": demo.REGISTRATION_CLOSES.replace(
+                    tzinfo=Conference(time_zone=demo.CONFERENCE["time_zone"]).tzinfo
+                ),
             },
             counts,
         )
         tz = conference.tzinfo
+        self.load_partners(conference, counts)
         rooms = {
             key: upsert(
                 Room,
@@ -170,6 +176,20 @@ class Command(BaseCommand):
         if options["organizer"]:
             self.ensure_organizer()
 
+    def load_partners(self, conference: Conference, counts: dict) -> None:
+        """The hosts, each with its wordmark copied from static/gotc/demo/ into the media
+        storage (where an organizer's upload would be) once."""
+        for position, (filename, kind, name, name_zh) in enumerate(demo.PARTNERS):
+            partner = upsert(
+                Partner,
+                {"conference": conference, "name_en": name},
+                {"name_zh_hans": name_zh, "kind": kind, "position": position},
+                counts,
+            )
+            if not partner.logo:
+                with open(finders.find(f"gotc/demo/{filename}"), "rb") as logo:
+                    partner.logo.save(filename, File(logo))
+
     def ensure_organizer(self) -> None:
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(
@@ -186,6 +206,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organizer login: username “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
-                "at http://127.0.0.1:8000/admin/"
+                f"at {settings.SITE_URL.rstrip('/')}{reverse('admin:index')}"
             )
         )

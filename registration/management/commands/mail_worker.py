@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
-from registration import delivery, mailing
+from registration import delivery, mailing, signals
 
 logger = logging.getLogger("registration.mail_worker")
 
@@ -30,7 +30,9 @@ class Command(BaseCommand):
       retries after 1 s, doubling to 30 s; an SMTP error requeues that email with back-off
       (POST_OFFICE MAX_RETRIES, RETRY_INTERVAL); neither stops the worker;
     - owed emails (``PendingEmail``) are rendered into the queue, including those a crashed
-      web process left.
+      web process left;
+    - after each pass, ``registration.signals.worker_pass`` lets other outboxes send what is
+      due in the same process (the API's webhook deliveries, api.delivery).
 
     Raises CommandError only for bad arguments.
     """
@@ -142,5 +144,7 @@ class Command(BaseCommand):
             sender.close()  # no SMTP connection left open while idle
         if counts.sent:
             mailing.forget_sent_links()
+        # Other outboxes drained by this same worker (the API's webhooks: api.delivery).
+        signals.worker_pass.send(sender=self.__class__, stopping=self.stopping)
         if clear_sessions:  # about hourly: expired sessions hold names from /register/done/
             call_command("clearsessions")

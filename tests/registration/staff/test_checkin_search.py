@@ -278,9 +278,11 @@ def crowd(conference, n: int) -> None:
 
 
 # Session, user, two permission checks; the ticket; savepoint, lock, write(s), release; the
-# door's numbers, the seats shown, the door choices. The same for 3 attendees or 200.
-ENTRANCE_SCAN_QUERIES = 12
-DOOR_SCAN_QUERIES = 16  # + the door's forum, its pick, and a second count for its numbers
+# door's numbers, the seats shown, the door choices, the registration questions (read once
+# per process: none is shown at the desk here); the conference's webhook endpoints (read once
+# per process, api.webhooks). The same for 3 attendees or 200.
+ENTRANCE_SCAN_QUERIES = 14
+DOOR_SCAN_QUERIES = 18  # + the door's forum, its pick, and a second count for its numbers
 SEARCH_QUERIES = 9  # session, user, permissions, the code lookup, people, picks, numbers, doors
 
 
