@@ -1,6 +1,7 @@
 """Views that need more than one app: the home page, health check and error pages."""
 
 import contextlib
+import datetime as dt
 
 from django.core.cache import cache
 from django.db import connection
@@ -51,6 +52,10 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
                 *((content_key(forum, forum.room), forum.seats_left) for forum in forums),
             ),
             "registration_over": timezone.now() >= conf.registration_closes_at,
+            # The last day one can register, at the venue ("open until 28 May 2023").
+            "registration_last_day": (
+                conf.registration_closes_at.astimezone(conf.tzinfo) - dt.timedelta(microseconds=1)
+            ).date(),
             "forum_count": len(forums),
             "partner_groups": _partner_groups(conf),
         },

@@ -9,9 +9,10 @@ somewhere (``LIKE '%word%'``): a scan of one conference's rows, a few millisecon
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from agenda.models import Conference, Forum
 from registration.enums import PickStatus, RegistrationStatus
@@ -60,10 +61,17 @@ def looks_like_ticket_code(query: str) -> bool:
     return query[4:5] in {"-", " "} or any(ch.isdigit() for ch in query) or query.isupper()
 
 
-def search(conference: Conference, query: str, *, limit: int = LIMIT) -> SearchResult:
+def search(
+    conference: Conference,
+    query: str,
+    *,
+    limit: int = LIMIT,
+    narrow: Callable[[QuerySet[Registration]], QuerySet[Registration]] | None = None,
+) -> SearchResult:
     """People of ``conference`` whose name, email, organization, phone or ticket code holds
     every word of ``query``: confirmed ones first, then by name. Two queries (the people,
-    their live picks), whatever the size of the conference."""
+    their live picks), whatever the size of the conference. ``narrow`` limits who may be
+    found (a forum host's scope) before the ``limit`` is counted."""
     terms = words(query)
     if not terms:
         return SearchResult(people=[], more=False)
@@ -71,9 +79,11 @@ def search(conference: Conference, query: str, *, limit: int = LIMIT) -> SearchR
     for term in terms:
         matches &= Q(search_text__contains=term)
     live = ForumPick.objects.live().select_related("forum").order_by("forum__starts_at")
+    found = Registration.objects.filter(matches, conference=conference)
+    if narrow is not None:
+        found = narrow(found)
     people = list(
-        Registration.objects.filter(matches, conference=conference)
-        .select_related("checked_in_by")
+        found.select_related("checked_in_by")
         .prefetch_related(Prefetch("picks", queryset=live, to_attr="desk_picks"))
         # "confirmed" sorts after "cancelled": descending puts the active ones first.
         .order_by("-status", "full_name", "pk")[: limit + 1]

@@ -222,8 +222,9 @@ def _checkin_form(request: HttpRequest, *args, **kwargs) -> CheckInForm:
 
 def _search(request: HttpRequest, conference: Conference, query: str) -> search.SearchResult:
     """The desk search, of the people the user may see."""
-    found = search.search(conference, query)
-    found.people = scope_for(request.user).visible(found.people)
+    scope = scope_for(request.user)
+    found = search.search(conference, query, narrow=scope.registrations)
+    found.people = scope.visible(found.people)
     return found
 
 

@@ -168,8 +168,24 @@ def test_home_of_a_past_conference_says_registration_is_closed(client):
     text = main_text(client.get("/"))
 
     assert "Registration is closed." in text
-    assert "Free registration is open." not in text
+    assert "Free registration is open" not in text
     assert "Register now" not in text
+
+
+def test_home_says_until_when_registration_is_open(client):
+    ConferenceFactory(
+        start_date=dt.date(2031, 5, 27),
+        end_date=dt.date(2031, 5, 28),
+        registration_opens=None,
+        registration_closes=None,
+    )
+
+    english = main_text(client.get("/"))
+    chinese = main_text(client.get("/zh-hans/"))
+
+    # By default the last day one can register is the conference's last day, at the venue.
+    assert "Free registration is open until May 28, 2031." in english
+    assert "免费报名开放至2031年5月28日。" in chinese
 
 
 # --- organizers set it in the admin -----------------------------------------------------------

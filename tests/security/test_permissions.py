@@ -15,6 +15,7 @@ from django.utils import timezone
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ExportLog, ForumHost, ForumPick, Registration
 from registration.roles import FORUM_HOSTS
+from registration.staff import search
 from tests.factories import ForumFactory, RoomFactory
 from tests.registration.staff.roles import MORE_ROLES, make_more_user
 from tests.registration.staff.test_badges import pdf_text
@@ -457,3 +458,18 @@ def test_only_organizers_manage_api_tokens_and_webhooks(client_for, role, expect
     response = client_for(role).get(reverse(name))
 
     assert response.status_code == expected
+
+
+def test_a_hosts_search_is_not_crowded_out_by_other_forums_attendees(
+    host, forum_people, enroll, conference
+):
+    # More people named Kernel outside eBPF than one result page holds, all sorting first.
+    for number in range(search.LIMIT + 5):
+        enroll(
+            conference, [], full_name=f"Aaron Kernel {number:02}", email=f"a{number}@example.org"
+        )
+
+    page = host.get("/staff/checkin/", {"q": "kernel"}).content.decode()
+
+    assert "Ebi Kernel" in page
+    assert "Aaron Kernel" not in page

@@ -114,7 +114,8 @@ def test_checkin_of_unknown_code_is_an_error(desk_client, attendees, code):
     }
 
 
-@pytest.mark.parametrize("query", ["ab", "x" * 32, "Nobody Here"], ids=["short", "long", "name"])
+# "oz": letters no ticket code holds (tickets.TICKET_ALPHABET), so a random code never matches.
+@pytest.mark.parametrize("query", ["oz", "x" * 32, "Nobody Here"], ids=["short", "long", "name"])
 def test_search_that_finds_nobody_says_what_to_try(desk_client, attendees, query):
     response = desk_client.post(CHECKIN, {"code": query})
 
