@@ -66,10 +66,19 @@ def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpRespo
             lambda: serialized(talk_event(conf, talk, url, forum)),
         )
 
-    talks = [(talk, forum) for forum in program_rows(conf) for talk in forum.program_talks]
-    talks.sort(key=lambda pair: (pair[0].starts_at, pair[0].pk))
-    events = [event(forum, talk) for talk, forum in talks]
-    return _ics_response(assemble(new_calendar(conf, conf.name), events), f"{conf.slug}.ics")
+    def body(forums: list[ForumRow]) -> bytes:
+        talks = [(talk, forum) for forum in forums for talk in forum.program_talks]
+        talks.sort(key=lambda pair: (pair[0].starts_at, pair[0].pk))
+        events = [event(forum, talk) for talk, forum in talks]
+        return assemble(new_calendar(conf, conf.name), events)
+
+    # The whole calendar, once per content: its events' DTSTAMPs stay those of their first
+    # writing.
+    forums = program_rows(conf)
+    return _ics_response(
+        memoized(("ics", caching.content_key(conf), origin, forums.key), lambda: body(forums)),
+        f"{conf.slug}.ics",
+    )
 
 
 def _one_event_ics(request: HttpRequest, conf, item, page: str, make_event) -> HttpResponse:
@@ -111,13 +120,23 @@ def _json_text(value) -> str:
 
 
 def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResponse:
-    """The program as JSON (indented). Each forum's part is written once per content
-    (agenda.caching.fragment) and set into the document's skeleton."""
+    """The program as JSON (indented), written once per content (agenda.caching.fragment):
+    each forum's part too, set into the document's skeleton."""
     conf = get_conference(request, conference)
     origin = _origin(request)
-    forum_ics_url = program_urls(conf, "forum-ics")
     forums = program_rows(conf)
-    rooms = Room.objects.filter(conference=conf)
+    rooms = [(r.pk, r.name, r.seats) for r in Room.objects.filter(conference=conf)]
+    home = request.build_absolute_uri(program_reverse(conf, "home"))
+    # The whole document, once per content.
+    key = ("agenda-json", caching.content_key(conf), origin, home, tuple(rooms), forums.key)
+    return HttpResponse(
+        caching.fragment(key, lambda: _agenda_json(conf, origin, home, forums, rooms)),
+        content_type="application/json",
+    )
+
+
+def _agenda_json(conf, origin: str, home: str, forums: list[ForumRow], rooms: list) -> str:
+    forum_ics_url = program_urls(conf, "forum-ics")
 
     def speaker_data(speaker):
         return {
@@ -184,12 +203,11 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResp
             "time_zone": conf.time_zone,
             "venue": conf.venue,
             "address": conf.address,
-            "url": request.build_absolute_uri(program_reverse(conf, "home")),
+            "url": home,
         },
-        "rooms": [{"id": r.pk, "name": r.name, "seats": r.seats} for r in rooms],
+        "rooms": [{"id": pk, "name": name, "seats": seats} for pk, name, seats in rooms],
         "days": days,
     }
-    body = _FORUM_MARKS.sub(
+    return _FORUM_MARKS.sub(
         lambda match: forum_text(forums[int(match.group(1))]), _json_text(skeleton)
     )
-    return HttpResponse(body, content_type="application/json")

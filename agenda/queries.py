@@ -1,6 +1,7 @@
 """Reusable read-side querysets for the program. Every list here runs a fixed number of queries."""
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -94,10 +95,9 @@ def extend_forum_page(annotate: Callable[[models.QuerySet], models.QuerySet]) ->
         _FORUM_PAGE_EXTENSIONS.append(annotate)
 
 
-def extended_for_forum_page(queryset: models.QuerySet) -> models.QuerySet:
-    for annotate in _FORUM_PAGE_EXTENSIONS:
-        queryset = annotate(queryset)
-    return queryset
+def forum_page_extensions() -> tuple[Callable[[models.QuerySet], models.QuerySet], ...]:
+    """What annotates the forum page's forum (``extend_forum_page``), in order."""
+    return tuple(_FORUM_PAGE_EXTENSIONS)
 
 
 # --- The program as plain rows ----------------------------------------------------------------
@@ -289,6 +289,74 @@ def program_talk(conference, slug: str, drafts: bool = False):
     return talk
 
 
+Annotate = Callable[[models.QuerySet], models.QuerySet]
+_ANNOTATIONS: dict[tuple[Annotate, ...], tuple[str, ...]] = {}
+
+
+def _annotation_names(annotate: tuple[Annotate, ...]) -> tuple[str, ...]:
+    """The names of the annotations ``annotate`` add to forums, in order."""
+    from agenda.models import Forum
+
+    names = _ANNOTATIONS.get(annotate)
+    if names is None:
+        queryset = Forum.objects.all()
+        for function in annotate:
+            queryset = function(queryset)
+        names = _ANNOTATIONS[annotate] = tuple(queryset.query.annotations)
+    return names
+
+
+def forum_values(
+    conference,
+    drafts: bool = False,
+    *,
+    slug: str | None = None,
+    annotate: tuple[Annotate, ...] = (),
+) -> tuple[tuple, ...]:
+    """The rows of ``forums_in_order(conference, drafts)``, or of the forum ``slug`` only:
+    each forum's columns, its room's, then the annotations of ``annotate`` (functions
+    annotating a queryset of forums, such as ``forum_page_extensions()``). One query,
+    compiled once per process. The rows are all a forum shows: ``forums_from_values`` makes
+    the forums."""
+    from agenda.models import Forum, Room
+
+    names = _annotation_names(annotate)
+
+    def forums_query(**slugs: str) -> models.QuerySet:
+        # What forums_in_order() reads; rewrite(False): the language columns are named here.
+        queryset = (
+            Forum.objects.rewrite(False)
+            .filter(conference=conference)
+            .visible(drafts)
+            .order_by("starts_at", "position", "pk")
+        )
+        for function in annotate:
+            queryset = function(queryset)
+        return queryset.filter(**slugs).values_list(
+            *_columns(Forum), *_columns(Room, "room__"), *names
+        )
+
+    arguments = {"slug": slug} if slug is not None else {}
+    key = ("forums-in-order", conference.pk, drafts, slug is not None, annotate)
+    return tuple(_fetch(key, forums_query, **arguments))
+
+
+def forums_from_values(rows: tuple[tuple, ...], annotate: tuple[Annotate, ...] = ()) -> list:
+    """The forums (each with its room and annotations) of ``forum_values(...,
+    annotate=annotate)``'s rows."""
+    from agenda.models import Forum, Room
+
+    names = _annotation_names(annotate)
+    forums = []
+    for values in rows:
+        forum, start = _instance(Forum, values, 0)
+        forum.room, start = _instance(Room, values, start)
+        for name, value in zip(names, values[start:], strict=True):
+            setattr(forum, name, value)
+        forums.append(forum)
+    return forums
+
+
 def forum_talks(conference, slug: str, drafts: bool = False) -> list:
     """The talks of forum ``slug`` in start order, each with its speakers in order (what
     ``ForumQuerySet.for_program`` prefetches). Two queries, compiled once. Draft talks are
@@ -362,18 +430,32 @@ def program_speaker(conference, slug: str, drafts: bool = False):
     return speaker
 
 
+class ProgramRows(list):
+    """``program_rows``' forums, with ``key``: a stand-in for all they hold, to memoize
+    what is made of them (agenda.caching.fragment) without comparing every row again. Each
+    distinct content read in a process gets a key of its own, never reused, so a key always
+    means the same rows. Shared by the requests that read the same content: never changed."""
+
+    key: tuple
+
+
+_program_keys = itertools.count(1)
+
+
 def program_rows(
     conference, drafts: bool = False, *, kind: str = "", talks: bool = True
-) -> list[ForumRow]:
+) -> ProgramRows:
     """The conference's forums in program order (start, position), each with its room and
     its talks (in start order) with their speakers (in order), in the active language; links
     are the program pages' (``program_reverse``). Three queries (one without ``talks``).
-    Drafts are left out unless ``drafts`` (a preview); ``kind`` keeps one forum kind."""
+    Drafts are left out unless ``drafts`` (a preview); ``kind`` keeps one forum kind.
+
+    The rows are made once per process for each content of the queries' results (and the
+    links' prefixes), then shared (``ProgramRows``)."""
+    from agenda.caching import fragment
     from agenda.models import Forum, Talk, TalkSpeaker
     from agenda.templatetags.program import program_urls
 
-    order = _fallback_order()
-    langs = len(_LANGS)
     forum_url = program_urls(conference, "forum")
 
     # rewrite(False): the language columns are named here; modeltranslation's own reading
@@ -396,12 +478,13 @@ def program_rows(
         )
 
     forum_values = _fetch(("forums", conference.pk, drafts, kind), forums)
-    talks_of: dict[int, list[TalkRow]] = {}
+    talk_values: list[tuple] = []
+    links: list[tuple] = []
+    talk_url = program_urls(conference, "talk")
+    speaker_url = program_urls(conference, "speaker")
     if talks and forum_values:
-        talk_url = program_urls(conference, "talk")
-        speaker_url = program_urls(conference, "speaker")
 
-        def talks() -> models.QuerySet:
+        def talks_query() -> models.QuerySet:
             queryset = Talk.objects.rewrite(False).filter(conference=conference).visible(drafts)
             if kind:
                 queryset = queryset.filter(forum__kind=kind)
@@ -415,10 +498,9 @@ def program_rows(
                 *_language_columns("title", "abstract"),
             )
 
-        talk_values = _fetch(("talks", conference.pk, drafts, kind), talks)
+        talk_values = _fetch(("talks", conference.pk, drafts, kind), talks_query)
         # The conference's links, those of talks left out (drafts, another kind) included:
         # cheaper than naming every talk in the query.
-        speakers_of: dict[int, list[SpeakerRow]] = {}
         links = (
             _fetch(
                 ("links", conference.pk),
@@ -438,6 +520,28 @@ def program_rows(
             if talk_values
             else []
         )
+    # The links' prefixes: a link is its prefix, the slug and what follows the slug.
+    urls = (forum_url(""), talk_url(""), speaker_url(""))
+    return fragment(
+        ("program-rows", urls, tuple(forum_values), tuple(talk_values), tuple(links)),
+        lambda: _program_rows(forum_values, talk_values, links, forum_url, talk_url, speaker_url),
+    )
+
+
+def _program_rows(
+    forum_values: list[tuple],
+    talk_values: list[tuple],
+    links: list[tuple],
+    forum_url: Callable[[str], str],
+    talk_url: Callable[[str], str],
+    speaker_url: Callable[[str], str],
+) -> ProgramRows:
+    """``program_rows``' rows from its queries' results."""
+    order = _fallback_order()
+    langs = len(_LANGS)
+    talks_of: dict[int, list[TalkRow]] = {}
+    speakers_of: dict[int, list[SpeakerRow]] = {}
+    if talk_values:
         for values in links:
             speakers_of.setdefault(values[0], []).append(
                 SpeakerRow(
@@ -464,7 +568,8 @@ def program_rows(
                 )
             )
     rooms: dict[int, RoomRow] = {}
-    rows = []
+    rows = ProgramRows()
+    rows.key = ("program", next(_program_keys))
     for values in forum_values:
         room_id = values[6]
         room = rooms.get(room_id)

@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -80,18 +81,18 @@ class ScheduleEvent(dict):
         return self
 
 
-def build(request: HttpRequest, conference: Conference) -> dict:
-    """The schedule in c3voc's JSON shape (the XML is written from it): five queries. Each
-    event is made once per content (agenda.caching.fragment)."""
+def build(
+    request: HttpRequest, conference: Conference, forums: list[ForumRow], rooms: list[Room]
+) -> dict:
+    """The schedule in c3voc's JSON shape (the XML is written from it) of ``forums``
+    (``program_rows``) and ``rooms`` (in order). Each event is made once per content
+    (agenda.caching.fragment)."""
     tz = conference.tzinfo
     absolute = request.build_absolute_uri
     origin = absolute("/").removesuffix("/")
     short = acronym(conference)
     language = translation.get_language() or settings.LANGUAGE_CODE
     spoken = language.split("-")[0]
-    # Drafts are in no feed (agenda.feeds).
-    forums = program_rows(conference)
-    rooms = list(Room.objects.filter(conference=conference).order_by("position", "name", "pk"))
 
     def make_event(forum: ForumRow, talk: TalkRow, url: str) -> ScheduleEvent:
         starts = talk.starts_at.astimezone(tz)
@@ -311,10 +312,25 @@ def to_xml(data: dict) -> bytes:
     return _EVENT_MARKS.sub(lambda match: events[int(match.group(1))], skeleton)
 
 
-def _document(request: HttpRequest, conference: str | None) -> dict:
+def _document(
+    request: HttpRequest, conference: str | None, write: Callable[[dict], bytes]
+) -> bytes:
+    """The schedule written by ``write`` (``to_xml``, ``to_json``): five queries, and the
+    document is written once per content (agenda.caching.fragment)."""
     conf = get_conference(request, conference)
     with translation.override(requested_language(request)):
-        return build(request, conf)
+        # Drafts are in no feed (agenda.feeds).
+        forums = program_rows(conf)
+        rooms = list(Room.objects.filter(conference=conf).order_by("position", "name", "pk"))
+        key = (
+            "schedule",
+            write.__name__,
+            request.build_absolute_uri("/"),
+            conf.is_current,
+            caching.content_key(conf, *rooms),
+            forums.key,
+        )
+        return caching.fragment(key, lambda: write(build(request, conf, forums, rooms)))
 
 
 def _finish(request: HttpRequest, response: HttpResponse, filename: str) -> HttpResponse:
@@ -325,12 +341,11 @@ def _finish(request: HttpRequest, response: HttpResponse, filename: str) -> Http
 
 
 def schedule_xml(request: HttpRequest, conference: str | None = None) -> HttpResponse:
-    data = _document(request, conference)
-    response = HttpResponse(to_xml(data), content_type=XML_CONTENT_TYPE)
+    response = HttpResponse(_document(request, conference, to_xml), content_type=XML_CONTENT_TYPE)
     return _finish(request, response, "schedule.xml")
 
 
 def schedule_json(request: HttpRequest, conference: str | None = None) -> HttpResponse:
-    body = to_json(_document(request, conference))
+    body = _document(request, conference, to_json)
     response = HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     return _finish(request, response, "schedule.json")

@@ -15,8 +15,10 @@ from agenda import caching
 from agenda.enums import ForumKind
 from agenda.models import Conference, Forum, Speaker, Talk
 from agenda.queries import (
-    extended_for_forum_page,
+    forum_page_extensions,
     forum_talks,
+    forum_values,
+    forums_from_values,
     program_rows,
     program_speaker,
     program_talk,
@@ -268,6 +270,17 @@ def _program_day_html(day: ProgramDay, index: int) -> str:
     )
 
 
+def _formatted_days(conference: Conference, rows: list) -> list[ProgramDay]:
+    """``build_days`` with each day's ``html`` (and each forum block's) set."""
+    days = build_days(conference, rows)
+    memoized = caching.fragments()
+    for index, day in enumerate(days, start=1):
+        for cell in day.grid:
+            cell.html = _grid_forum_html(cell, memoized)
+        day.html = _program_day_html(day, index)
+    return days
+
+
 def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     kind = request.GET.get("kind", "")
@@ -275,22 +288,24 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         kind = ""
     pagecache.opt_in(request, caching.PROGRAM, params={"kind": kind})
     drafts = may_preview(request.user)
-    # Rows, not model instances: four queries, and each forum's block is formatted once per
-    # content (agenda.caching.fragment).
-    days = build_days(conf, program_rows(conf, drafts, kind=kind))
-    memoized = caching.fragments()
-    for index, day in enumerate(days, start=1):
-        for cell in day.grid:
-            cell.html = _grid_forum_html(cell, memoized)
-        day.html = _program_day_html(day, index)
-    # order_by(): the default ordering's columns would otherwise join the DISTINCT.
-    present_kinds = set(
-        Forum.objects.filter(conference=conf)
-        .visible(drafts)
-        .order_by()
-        .values_list("kind", flat=True)
-        .distinct()
+    # Rows, not model instances (four queries); the days are placed and formatted once per
+    # content (agenda.caching.fragment), each forum's block and each day's section too.
+    rows = program_rows(conf, drafts, kind=kind)
+    days = caching.fragment(
+        ("agenda-days", rows.key, conf.time_zone, tuple(conf.days)),
+        lambda: _formatted_days(conf, rows),
     )
+    if kind:
+        # order_by(): the default ordering's columns would otherwise join the DISTINCT.
+        present_kinds = set(
+            Forum.objects.filter(conference=conf)
+            .visible(drafts)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+    else:
+        present_kinds = {forum.kind for forum in rows}
     kinds = [(value, label) for value, label in ForumKind.choices if value in present_kinds]
     return render(
         request,
@@ -308,10 +323,11 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
 def forum_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:
     conf = get_conference(request, conference)
     drafts = may_preview(request.user)
-    forums = extended_for_forum_page(
-        Forum.objects.filter(conference=conf).visible(drafts).select_related("room")
-    )
-    forum = get_object_or_404(forums, slug=slug)
+    extensions = forum_page_extensions()
+    found = forum_values(conf, drafts, slug=slug, annotate=extensions)
+    if not found:
+        raise Http404("No such forum.")
+    (forum,) = forums_from_values(found, extensions)
     forum.program_talks = forum_talks(conf, slug, drafts)
     registration_open = conf.is_current and conf.registration_is_open()
     talks = [(talk, *talk.ordered_speakers) for talk in forum.program_talks]

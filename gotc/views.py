@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from agenda.caching import PROGRAM, content_key
 from agenda.enums import PARTNER_GROUP_TITLES, PartnerKind
-from agenda.queries import forums_in_order
+from agenda.queries import forum_values, forums_from_values
 from agenda.views import build_days, get_conference, may_preview
 from gotc import pagecache
 from gotc.cache import cache_status
@@ -35,28 +35,25 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         return render(request, "home_empty.html")
     pagecache.opt_in(request, PROGRAM, SEATS)
     # Draft forums: only for organizers who may preview (never cached: they are logged in).
-    forums = list(with_seat_counts(forums_in_order(conf, drafts=may_preview(request.user))))
+    rows = forum_values(conf, may_preview(request.user), annotate=(with_seat_counts,))
     registration_open = conf.is_current and conf.registration_is_open()
     return render(
         request,
         "home.html",
         {
             "conference": conf,
-            "days": build_days(conf, forums),
+            # Only read to render the forum cards, when they are not memoized yet.
+            "days": lambda: build_days(conf, forums_from_values(rows, (with_seat_counts,))),
             "registration_open": registration_open,
-            # All the forum cards show, for {% memoized forums_key %} (agenda.caching).
-            "forums_key": content_key(
-                conf,
-                conf.is_current,
-                registration_open,
-                *((content_key(forum, forum.room), forum.seats_left) for forum in forums),
-            ),
+            # All the forum cards show (every column of the forums, their rooms and seat
+            # counts), for {% memoized forums_key %} (agenda.caching).
+            "forums_key": content_key(conf, conf.is_current, registration_open, rows),
             "registration_over": timezone.now() >= conf.registration_closes_at,
             # The last day one can register, at the venue ("open until 28 May 2023").
             "registration_last_day": (
                 conf.registration_closes_at.astimezone(conf.tzinfo) - dt.timedelta(microseconds=1)
             ).date(),
-            "forum_count": len(forums),
+            "forum_count": len(rows),
             "partner_groups": _partner_groups(conf),
         },
     )

@@ -611,7 +611,7 @@ def test_demo_attendees_come_with_the_demo_questions_and_answers(db):
 
     questions = list(conference.questions.order_by("position"))
     assert [(q.label_en, q.label_zh_hans, q.kind, q.required) for q in questions] == [
-        ("Dietary needs", "饮食需求", QuestionKind.CHOICE, True),
+        ("Dietary needs", "饮食需求", QuestionKind.CHOICE, False),
         ("Interpretation headset (English ⇄ Chinese)", "同传耳机（中英互译）", "boolean", False),
         ("T-shirt size", "T 恤尺码", QuestionKind.CHOICE, False),
     ]
