@@ -23,8 +23,8 @@ from agenda.calendars import (
     serialized,
     talk_event,
 )
-from agenda.models import Forum, Room, Talk
-from agenda.queries import ForumRow, program_rows
+from agenda.models import Forum, Talk
+from agenda.queries import ForumRow, RoomRow, program_rooms, program_rows
 from agenda.templatetags.program import program_reverse, program_urls
 from agenda.views import get_conference
 
@@ -125,7 +125,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResp
     conf = get_conference(request, conference)
     origin = _origin(request)
     forums = program_rows(conf)
-    rooms = [(r.pk, r.name, r.seats) for r in Room.objects.filter(conference=conf)]
+    rooms = program_rooms(conf)
     home = request.build_absolute_uri(program_reverse(conf, "home"))
     # The whole document, once per content.
     key = ("agenda-json", caching.content_key(conf), origin, home, tuple(rooms), forums.key)
@@ -135,7 +135,7 @@ def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResp
     )
 
 
-def _agenda_json(conf, origin: str, home: str, forums: list[ForumRow], rooms: list) -> str:
+def _agenda_json(conf, origin: str, home: str, forums: list[ForumRow], rooms: list[RoomRow]) -> str:
     forum_ics_url = program_urls(conf, "forum-ics")
 
     def speaker_data(speaker):
@@ -205,7 +205,7 @@ def _agenda_json(conf, origin: str, home: str, forums: list[ForumRow], rooms: li
             "address": conf.address,
             "url": home,
         },
-        "rooms": [{"id": pk, "name": name, "seats": seats} for pk, name, seats in rooms],
+        "rooms": [{"id": r.pk, "name": r.name, "seats": r.seats} for r in rooms],
         "days": days,
     }
     return _FORUM_MARKS.sub(

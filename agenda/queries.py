@@ -2,10 +2,10 @@
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models.functions import Cast, Extract
 from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
@@ -210,7 +210,7 @@ def _moment(value: float | dt.datetime) -> dt.datetime:
 
 # SQL of the program's row queries, by what they depend on: building a queryset and
 # compiling it costs more than running it, and the text is the same every time.
-_STATEMENTS: dict[tuple, tuple[str, tuple]] = {}
+_STATEMENTS: dict[tuple, tuple[str, tuple, type[models.Model]]] = {}
 _STATEMENTS_SIZE = 256
 
 
@@ -228,15 +228,19 @@ def _fetch(key: tuple, build: Callable[..., models.QuerySet], **arguments: str) 
     if statement is None:
         # Compiled with a marker in place of each argument, found again in the parameters.
         markers = {name: f"\x00gotc-argument-{name}\x00" for name in arguments}
-        sql, params = build(**markers).query.sql_with_params()
+        queryset = build(**markers)
+        sql, params = queryset.query.sql_with_params()
         names = {marker: name for name, marker in markers.items()}
-        statement = (sql, tuple((names[p],) if p in names else p for p in params))
+        params = tuple((names[p],) if p in names else p for p in params)
+        statement = (sql, params, queryset.model)
         if len(_STATEMENTS) >= _STATEMENTS_SIZE:
             _STATEMENTS.clear()
         _STATEMENTS[key] = statement
-    sql, params = statement
+    sql, params, model = statement
     params = [arguments[p[0]] if isinstance(p, tuple) else p for p in params]
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    # The database routers choose, as for any read (gotc.replica: the replica, when the
+    # request may read there).
+    with connections[router.db_for_read(model)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -357,10 +361,13 @@ def forums_from_values(rows: tuple[tuple, ...], annotate: tuple[Annotate, ...] =
     return forums
 
 
-def forum_talks(conference, slug: str, drafts: bool = False) -> list:
-    """The talks of forum ``slug`` in start order, each with its speakers in order (what
-    ``ForumQuerySet.for_program`` prefetches). Two queries, compiled once. Draft talks are
-    left out unless ``drafts``."""
+def forum_talk_values(
+    conference, slug: str, drafts: bool = False
+) -> tuple[tuple[tuple, ...], tuple[tuple, ...]]:
+    """The rows of forum ``slug``'s talks in start order (every column) and of their
+    speakers in order (every column of the link, then of the speaker): two queries,
+    compiled once. Draft talks are left out unless ``drafts``. The rows are all the talks
+    show: ``forum_talks`` makes the talks."""
     from agenda.models import Speaker, Talk, TalkSpeaker
 
     def talks_query(slug: str) -> models.QuerySet:
@@ -376,14 +383,22 @@ def forum_talks(conference, slug: str, drafts: bool = False) -> list:
             .values_list(*_columns(TalkSpeaker), *_columns(Speaker, "speaker__"))
         )
 
-    talks = [
-        _instance(Talk, values, 0)[0]
-        for values in _fetch(("forum-talks", conference.pk, drafts), talks_query, slug=slug)
-    ]
+    talks = _fetch(("forum-talks", conference.pk, drafts), talks_query, slug=slug)
+    links = _fetch(("forum-links", conference.pk), links_query, slug=slug)
+    return tuple(talks), tuple(links)
+
+
+def forum_talks(rows: tuple[tuple[tuple, ...], tuple[tuple, ...]]) -> list:
+    """The talks of ``forum_talk_values``' rows, each with its speakers in order (what
+    ``ForumQuerySet.for_program`` prefetches)."""
+    from agenda.models import Speaker, Talk, TalkSpeaker
+
+    talk_values, link_values = rows
+    talks = [_instance(Talk, values, 0)[0] for values in talk_values]
     by_pk = {talk.pk: talk for talk in talks}
     for talk in talks:
         talk.speaker_links = []
-    for values in _fetch(("forum-links", conference.pk), links_query, slug=slug):
+    for values in link_values:
         link, start = _instance(TalkSpeaker, values, 0)
         talk = by_pk.get(link.talk_id)
         if talk is not None:
@@ -431,15 +446,22 @@ def program_speaker(conference, slug: str, drafts: bool = False):
 
 
 class ProgramRows(list):
-    """``program_rows``' forums, with ``key``: a stand-in for all they hold, to memoize
-    what is made of them (agenda.caching.fragment) without comparing every row again. Each
-    distinct content read in a process gets a key of its own, never reused, so a key always
-    means the same rows. Shared by the requests that read the same content: never changed."""
+    """Rows (``program_rows``' forums, ``speaker_list_rows``' speakers) with ``key``: a
+    stand-in for all they hold, to memoize what is made of them (agenda.caching.fragment)
+    without comparing every row again. Each distinct content read in a process gets a key of
+    its own, never reused, so a key always means the same rows. Shared by the requests that
+    read the same content: never changed."""
 
     key: tuple
 
 
 _program_keys = itertools.count(1)
+
+
+def _keyed(rows: Iterable) -> ProgramRows:
+    keyed = ProgramRows(rows)
+    keyed.key = ("rows", next(_program_keys))
+    return keyed
 
 
 def program_rows(
@@ -568,8 +590,7 @@ def _program_rows(
                 )
             )
     rooms: dict[int, RoomRow] = {}
-    rows = ProgramRows()
-    rows.key = ("program", next(_program_keys))
+    rows = _keyed(())
     for values in forum_values:
         room_id = values[6]
         room = rooms.get(room_id)
@@ -596,6 +617,28 @@ def _program_rows(
     return rows
 
 
+def program_rooms(conference) -> list[RoomRow]:
+    """The conference's rooms in order (position, then name in the active language, as the
+    ORM orders them), in the active language. One query, compiled once per process."""
+    from agenda.models import Room
+
+    order = _fallback_order()
+    # The column modeltranslation orders ``name`` by: the active language's.
+    name = build_localized_fieldname("name", get_language())
+    rows = _fetch(
+        ("rooms", conference.pk, name),
+        lambda: (
+            Room.objects.rewrite(False)
+            .filter(conference=conference)
+            .order_by("position", name, "pk")
+            .values_list("pk", "position", "seats", *_language_columns("name"))
+        ),
+    )
+    return [
+        RoomRow(values[0], _translated(values, 3, order), values[1], values[2]) for values in rows
+    ]
+
+
 class TalkLink(NamedTuple):
     """A talk as a link: what the speaker list shows of it."""
 
@@ -604,14 +647,15 @@ class TalkLink(NamedTuple):
     url: str
 
 
-def speaker_list_rows(conference, drafts: bool = False) -> list[tuple[tuple, tuple[TalkLink, ...]]]:
+def speaker_list_rows(conference, drafts: bool = False) -> ProgramRows:
     """The conference's speakers in the list's order (by name), each as the values of all
     its columns (``Speaker.from_db`` makes the speaker from them) with its talks in start
-    order, in the active language. Two queries. Draft talks are left out unless ``drafts``."""
+    order, in the active language. Two queries; the rows are made once per process for each
+    content of their results (``ProgramRows``). Draft talks are left out unless ``drafts``."""
+    from agenda.caching import fragment
     from agenda.models import Speaker, TalkSpeaker
     from agenda.templatetags.program import program_urls
 
-    order = _fallback_order()
     talk_url = program_urls(conference, "talk")
 
     def links() -> models.QuerySet:
@@ -622,11 +666,7 @@ def speaker_list_rows(conference, drafts: bool = False) -> list[tuple[tuple, tup
             "speaker_id", "talk__slug", *_language_columns("talk__title")
         )
 
-    talks_of: dict[int, list[TalkLink]] = {}
-    for values in _fetch(("speaker-talks", conference.pk, drafts), links):
-        talks_of.setdefault(values[0], []).append(
-            TalkLink(values[1], _translated(values, 2, order), talk_url(values[1]))
-        )
+    link_values = _fetch(("speaker-talks", conference.pk, drafts), links)
     speakers = _fetch(
         ("speakers", conference.pk),
         lambda: (
@@ -635,7 +675,18 @@ def speaker_list_rows(conference, drafts: bool = False) -> list[tuple[tuple, tup
             .values_list(*speaker_columns())
         ),
     )
-    return [(values, tuple(talks_of.get(values[0], ()))) for values in speakers]
+
+    def build() -> ProgramRows:
+        order = _fallback_order()
+        talks_of: dict[int, list[TalkLink]] = {}
+        for values in link_values:
+            talks_of.setdefault(values[0], []).append(
+                TalkLink(values[1], _translated(values, 2, order), talk_url(values[1]))
+            )
+        return _keyed((values, tuple(talks_of.get(values[0], ()))) for values in speakers)
+
+    key = ("speaker-list-rows", talk_url(""), tuple(link_values), tuple(speakers))
+    return fragment(key, build)
 
 
 def speaker_columns() -> list[str]:

@@ -28,8 +28,8 @@ from django.utils.cache import patch_vary_headers
 from lxml import etree
 
 from agenda import caching
-from agenda.models import Conference, Room
-from agenda.queries import ForumRow, TalkRow, program_rows
+from agenda.models import Conference
+from agenda.queries import ForumRow, RoomRow, TalkRow, program_rooms, program_rows
 from agenda.templatetags.program import program_reverse
 from agenda.views import get_conference
 
@@ -82,7 +82,7 @@ class ScheduleEvent(dict):
 
 
 def build(
-    request: HttpRequest, conference: Conference, forums: list[ForumRow], rooms: list[Room]
+    request: HttpRequest, conference: Conference, forums: list[ForumRow], rooms: list[RoomRow]
 ) -> dict:
     """The schedule in c3voc's JSON shape (the XML is written from it) of ``forums``
     (``program_rows``) and ``rooms`` (in order). Each event is made once per content
@@ -321,13 +321,14 @@ def _document(
     with translation.override(requested_language(request)):
         # Drafts are in no feed (agenda.feeds).
         forums = program_rows(conf)
-        rooms = list(Room.objects.filter(conference=conf).order_by("position", "name", "pk"))
+        rooms = program_rooms(conf)
         key = (
             "schedule",
             write.__name__,
             request.build_absolute_uri("/"),
             conf.is_current,
-            caching.content_key(conf, *rooms),
+            caching.content_key(conf),
+            tuple(rooms),
             forums.key,
         )
         return caching.fragment(key, lambda: write(build(request, conf, forums, rooms)))

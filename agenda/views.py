@@ -10,12 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from agenda import caching
 from agenda.enums import ForumKind
 from agenda.models import Conference, Forum, Speaker, Talk
 from agenda.queries import (
     forum_page_extensions,
+    forum_talk_values,
     forum_talks,
     forum_values,
     forums_from_values,
@@ -316,6 +318,10 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
             "kinds": kinds,
             "selected_kind": kind,
             "nav": "agenda",
+            # The page's main part is rendered once per content (agenda.caching.fragment).
+            "content_key": caching.content_key(
+                conf, conf.is_current, rows.key, kind, tuple(value for value, _ in kinds)
+            ),
         },
     )
 
@@ -328,9 +334,10 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
     if not found:
         raise Http404("No such forum.")
     (forum,) = forums_from_values(found, extensions)
-    forum.program_talks = forum_talks(conf, slug, drafts)
+    talk_rows = forum_talk_values(conf, slug, drafts)
+    # Made only when the page's main part is rendered, when it is not memoized yet.
+    forum.program_talks = SimpleLazyObject(partial(forum_talks, talk_rows))
     registration_open = conf.is_current and conf.registration_is_open()
-    talks = [(talk, *talk.ordered_speakers) for talk in forum.program_talks]
     return render(
         request,
         "agenda/forum_detail.html",
@@ -338,15 +345,11 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
             "conference": conf,
             "forum": forum,
             "registration_open": registration_open,
-            # The page's main part is rendered once per content (agenda.caching.fragment).
+            # The page's main part is rendered once per content (agenda.caching.fragment):
+            # every column of the forum, its room, its seat counts, its talks and their
+            # speakers.
             "content_key": caching.content_key(
-                conf,
-                conf.is_current,
-                forum,
-                forum.room,
-                forum.seats_left,
-                registration_open,
-                *(caching.content_key(*parts) for parts in talks),
+                conf, conf.is_current, registration_open, found, talk_rows
             ),
         },
     )
@@ -381,11 +384,24 @@ def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpRes
         context = {"speaker": speaker, "url": speaker_url(speaker.slug), "talks": talks}
         return render_to_string("agenda/_speaker_card.html", context)
 
-    cards = [
-        memoized(("speaker-card", speaker_url(""), values, talks), partial(card, values, talks))
-        for values, talks in speaker_list_rows(conf, may_preview(request.user))
-    ]
-    return render(request, "agenda/speaker_list.html", {"conference": conf, "cards": cards})
+    def cards(rows) -> list[str]:
+        return [
+            memoized(("speaker-card", speaker_url(""), values, talks), partial(card, values, talks))
+            for values, talks in rows
+        ]
+
+    rows = speaker_list_rows(conf, may_preview(request.user))
+    return render(
+        request,
+        "agenda/speaker_list.html",
+        {
+            "conference": conf,
+            # Only read to render the list, when it is not memoized yet.
+            "cards": SimpleLazyObject(lambda: cards(rows)),
+            # The list, rendered once per content of the rows (and the links' prefix).
+            "content_key": ("speaker-list", speaker_url(""), rows.key),
+        },
+    )
 
 
 def speaker_detail(request: HttpRequest, slug: str, conference: str | None = None) -> HttpResponse:

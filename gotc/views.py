@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -43,7 +44,9 @@ def home(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         {
             "conference": conf,
             # Only read to render the forum cards, when they are not memoized yet.
-            "days": lambda: build_days(conf, forums_from_values(rows, (with_seat_counts,))),
+            "days": SimpleLazyObject(
+                lambda: build_days(conf, forums_from_values(rows, (with_seat_counts,)))
+            ),
             "registration_open": registration_open,
             # All the forum cards show (every column of the forums, their rooms and seat
             # counts), for {% memoized forums_key %} (agenda.caching).

@@ -1,9 +1,12 @@
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats, timezone
+from django.utils.translation import get_language
 
 from agenda import caching
 
@@ -17,8 +20,20 @@ def program_reverse(conference, name: str, *args) -> str:
     ``/editions/<slug>/``. Views mark the conference they serve with ``is_current``.
     """
     if getattr(conference, "is_current", False):
-        return reverse(f"agenda:{name}", args=args)
-    return reverse(f"edition:{name}", args=(conference.slug, *args))
+        return _reverse(f"agenda:{name}", args)
+    return _reverse(f"edition:{name}", (conference.slug, *args))
+
+
+def _reverse(viewname: str, args: tuple) -> str:
+    """``reverse(viewname, args=args)``, memoized on all it depends on: the URLconf, the
+    active language and the script prefix."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reversed(viewname, args, get_language(), get_script_prefix(), urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(viewname: str, args: tuple, language, prefix: str, urlconf) -> str:
+    return reverse(viewname, args=args)
 
 
 # A slug no program object has, replaced by each object's own (see ``program_urls``).
