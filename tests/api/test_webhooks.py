@@ -16,6 +16,7 @@ from django.utils import timezone
 from api import delivery
 from api.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 from registration import services
+from tests.concurrency import errors, run_together
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,25 +288,9 @@ def test_three_workers_deliver_each_event_once(conference, program, receiver):
     )
     for number in range(60):
         register(conference, [program["cloud"]], f"p{number}@example.org")
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def work():
-        try:
-            barrier.wait(timeout=30)
-            delivery.send_due()
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = run_together(3, lambda _: delivery.send_due())
 
     ids = [got["body"]["id"] for got in receiver.received]
-    assert errors == []
+    assert errors(results) == []
     assert len(ids) == len(set(ids)) == 60
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 60

@@ -286,3 +286,23 @@ def attendees(conference, cloud, governance, make_pick) -> Attendees:
     make_pick(wang, governance, minute=5)
     make_pick(carl, governance, PickStatus.RELEASED, minute=6)
     return Attendees(zhang=zhang, zoe=zoe, hannah=hannah, wang=wang, lina=lina, carl=carl)
+
+
+# --- emails to chosen attendees (test_mailings.py, admin/test_mailings.py) ------------------
+
+
+@pytest.fixture
+def all_emails_due_at_once(settings):
+    """Every email of a mailing due at once (no spreading at MAILING_RATE_PER_MINUTE), unless
+    a test sets its own rate."""
+    settings.MAILING_RATE_PER_MINUTE = 1_000_000_000
+
+
+@pytest.fixture
+def ebpf(conference):
+    return ForumFactory(conference=conference, title="eBPF", slug="ebpf", day=1)
+
+
+@pytest.fixture
+def web3(conference):
+    return ForumFactory(conference=conference, title="Web3", slug="web3", day=2)

@@ -11,7 +11,6 @@ transaction lock; no caller may see "database is locked".
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from django.core import mail
@@ -21,40 +20,12 @@ from agenda.models import Conference
 from registration import services
 from registration.enums import PickStatus, RegistrationStatus
 from registration.models import ForumPick, Registration
+from tests.concurrency import JOIN_TIMEOUT, errors, run_together
 from tests.factories import ForumFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-JOIN_TIMEOUT = 120  # seconds; SQLite's busy timeout is 20 s per statement
 ON_POSTGRESQL = connection.vendor == "postgresql"
-
-
-def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, object]]:
-    """Run ``work(0..count-1)`` in ``count`` threads released at once. Returns, per call,
-    ("ok", result) or ("error", exception). Each thread closes its own connection."""
-    barrier = threading.Barrier(count)
-    results: list[tuple[str, object] | None] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[index] = ("ok", work(index))
-        except BaseException as exc:  # every outcome is reported to the test
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert [thread.name for thread in threads if thread.is_alive()] == []
-    return results
-
-
-def errors(results) -> list[str]:
-    return [repr(value) for kind, value in results if kind != "ok"]
 
 
 def attendee(number: int, prefix: str = "attendee") -> dict:

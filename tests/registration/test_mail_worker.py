@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.utils import timezone
 from post_office.models import STATUS, Email, Log
 
 from registration import delivery
+from tests.concurrency import errors, run_together
 from tests.registration.recording_backend import recorded
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -225,26 +225,11 @@ def test_kill_9_repeats_at_most_the_email_in_flight(record_file):
 def test_three_worker_threads_send_each_email_once(record_file, monkeypatch):
     monkeypatch.setenv("MAIL_SEND_DELAY", "0.001")
     queue_emails(300)
-    barrier = threading.Barrier(3)
-    errors = []
 
-    def work():
-        try:
-            barrier.wait(timeout=WAIT)
-            call_command("mail_worker", "--once", stdout=io.StringIO())
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
+    results = run_together(3, lambda _: call_command("mail_worker", "--once", stdout=io.StringIO()))
 
     lines = recorded(record_file)
-    assert errors == []
+    assert errors(results) == []
     assert duplicates(lines) == {}
     assert len(lines) == 300
     assert Email.objects.filter(status=STATUS.sent).count() == 300

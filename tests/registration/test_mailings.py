@@ -27,25 +27,9 @@ from registration.models import (
 from registration.roles import FORUM_HOSTS
 from registration.services import mailings
 from registration.staff.scope import EVERYTHING, scope_for
-from tests.factories import ForumFactory, ForumPickFactory, RegistrationFactory
+from tests.factories import ForumPickFactory, RegistrationFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _all_due_at_once(settings):
-    """Every email due at once, unless a test sets its own rate."""
-    settings.MAILING_RATE_PER_MINUTE = 1_000_000_000
-
-
-@pytest.fixture
-def ebpf(conference):
-    return ForumFactory(conference=conference, title="eBPF", slug="ebpf", day=1)
-
-
-@pytest.fixture
-def web3(conference):
-    return ForumFactory(conference=conference, title="Web3", slug="web3", day=2)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("all_emails_due_at_once")]
 
 
 def person(forum, pick=PickStatus.SEATED, **fields):
@@ -369,7 +353,7 @@ def test_queued_at_is_when_queued(conference, ebpf, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_organizers_queuing_at_the_same_moment_queue_it_once(conference, ebpf, settings):
-    from tests.registration.test_concurrency import errors, run_together
+    from tests.concurrency import errors, run_together
 
     settings.EMAIL_DELIVERY = "worker"
     for _ in range(50):

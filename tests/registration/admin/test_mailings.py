@@ -15,24 +15,9 @@ from tests.factories import ForumFactory, ForumPickFactory, RegistrationFactory
 from tests.pages import main_text, parse, text
 from tests.registration.staff.reading import admin_messages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("all_emails_due_at_once")]
 
 ADD = reverse("admin:registration_mailing_add")
-
-
-@pytest.fixture(autouse=True)
-def _all_due_at_once(settings):
-    settings.MAILING_RATE_PER_MINUTE = 1_000_000_000
-
-
-@pytest.fixture
-def ebpf(conference):
-    return ForumFactory(conference=conference, title="eBPF", slug="ebpf", day=1)
-
-
-@pytest.fixture
-def web3(conference):
-    return ForumFactory(conference=conference, title="Web3", slug="web3", day=2)
 
 
 @pytest.fixture
