@@ -11,7 +11,8 @@ agenda.queries), with the active language and time zone added here: a changed ti
 room or speaker is a new key, so a program change shows on the very next request, on every
 process, with nothing to invalidate and no dependency on the shared cache (it works the same
 while Redis is down). A page that bypasses the page cache still runs its view and queries;
-only formatting its rows again is saved. The memo is bounded (least recently used first).
+only formatting its rows again is saved. The memo is bounded in entries and in text (least
+recently used first).
 """
 
 import threading
@@ -28,10 +29,18 @@ PROGRAM = "program"
 # About four times what the largest program page and feed hold together (30 forums, 240
 # talks, 120 speakers, two languages), a few MB.
 FRAGMENTS_SIZE = 4096
+# And at most this many characters or bytes of text (whole feeds and pages' main parts are
+# 100-200 kB each): the versions a program change leaves behind go first.
+FRAGMENTS_TEXT = 32 * 1024 * 1024
 
 T = TypeVar("T")
 _fragments: OrderedDict[Hashable, object] = OrderedDict()
+_text = 0  # characters and bytes of the str and bytes values in _fragments
 _lock = threading.Lock()
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, str | bytes) else 0
 
 
 def program_changed() -> None:
@@ -63,10 +72,12 @@ def fragments() -> Callable[[tuple, Callable[[], T]], T]:
                 _fragments.move_to_end(full_key)
                 return value
         value = build()
+        global _text
         with _lock:
+            _text += _length(value) - _length(_fragments.pop(full_key, None))
             _fragments[full_key] = value
-            while len(_fragments) > FRAGMENTS_SIZE:
-                _fragments.popitem(last=False)
+            while len(_fragments) > FRAGMENTS_SIZE or (_text > FRAGMENTS_TEXT and _fragments):
+                _text -= _length(_fragments.popitem(last=False)[1])
         return value
 
     return memoized
@@ -85,5 +96,7 @@ def content_key(*parts) -> tuple:
 
 def forget_fragments() -> None:
     """Drop every memoized fragment (tests; a process never needs to)."""
+    global _text
     with _lock:
         _fragments.clear()
+        _text = 0

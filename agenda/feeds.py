@@ -76,7 +76,9 @@ def agenda_ics(request: HttpRequest, conference: str | None = None) -> HttpRespo
     # writing.
     forums = program_rows(conf)
     return _ics_response(
-        memoized(("ics", caching.content_key(conf), origin, forums.key), lambda: body(forums)),
+        memoized(
+            ("ics", *place, caching.content_key(conf), origin, forums.key), lambda: body(forums)
+        ),
         f"{conf.slug}.ics",
     )
 

@@ -325,6 +325,7 @@ def _document(
         key = (
             "schedule",
             write.__name__,
+            settings.SITE_URL,
             request.build_absolute_uri("/"),
             conf.is_current,
             caching.content_key(conf),

@@ -290,7 +290,7 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         kind = ""
     pagecache.opt_in(request, caching.PROGRAM, params={"kind": kind})
     drafts = may_preview(request.user)
-    # Rows, not model instances (four queries); the days are placed and formatted once per
+    # Rows, not model instances (three queries); the days are placed and formatted once per
     # content (agenda.caching.fragment), each forum's block and each day's section too.
     rows = program_rows(conf, drafts, kind=kind)
     days = caching.fragment(
@@ -298,6 +298,7 @@ def agenda(request: HttpRequest, conference: str | None = None) -> HttpResponse:
         lambda: _formatted_days(conf, rows),
     )
     if kind:
+        # The filter's choices are all the kinds present, not only the rows' one.
         # order_by(): the default ordering's columns would otherwise join the DISTINCT.
         present_kinds = set(
             Forum.objects.filter(conference=conf)

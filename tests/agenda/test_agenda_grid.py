@@ -265,8 +265,8 @@ def seats_on_forum_pages():
     queries._FORUM_PAGE_EXTENSIONS[:] = before
 
 
-def test_forum_page_without_seat_counts_offers_no_register_link(client, program):
-    queries._FORUM_PAGE_EXTENSIONS.clear()  # nothing extends the page in this test
+def test_forum_page_without_seat_counts_offers_no_register_link(client, program, monkeypatch):
+    monkeypatch.setattr(queries, "_FORUM_PAGE_EXTENSIONS", [])  # nothing extends the page
 
     page = parse(client.get("/agenda/forums/flash-talks/"))
 

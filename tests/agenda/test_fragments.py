@@ -13,8 +13,9 @@ import re
 import pytest
 from django.conf import settings
 
-from agenda import caching
+from agenda import caching, queries
 from agenda.models import Forum, Room, Speaker, Talk
+from registration.queries import with_seat_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,19 @@ def test_memo_is_bounded(visitor, program, monkeypatch):
     assert len(caching._fragments) <= 3
 
 
+def test_memo_is_bounded_in_text(visitor, program, monkeypatch):
+    """Whole feeds are memoized too: their text is bounded, not only their number."""
+    monkeypatch.setattr(caching, "FRAGMENTS_TEXT", 20_000)
+    caching.forget_fragments()
+
+    for path in KEYNOTE_PAGES:
+        first = body(visitor, path)
+        assert body(visitor, path) == first
+
+    assert caching._text == sum(map(caching._length, caching._fragments.values()))
+    assert caching._text <= 20_000
+
+
 def test_fragment_is_built_once_per_key_language_and_time_zone(program):
     from django.utils import timezone, translation
 
@@ -167,3 +181,30 @@ def test_fragment_is_built_once_per_key_language_and_time_zone(program):
             caching.fragment(("test", 2), build)
 
     assert len(built) == 4
+
+
+@pytest.mark.parametrize("path", ["/", "/agenda/forums/main-forum/"])
+def test_seats_change_shows_on_the_next_request(visitor, program, path, monkeypatch):
+    # What registration's side adds to the forum page (agenda.queries.extend_forum_page).
+    monkeypatch.setattr(queries, "_FORUM_PAGE_EXTENSIONS", [with_seat_counts])
+    Forum.objects.filter(slug="main-forum").update(capacity=40)
+    assert "40 seats left" in body(visitor, path)
+    assert "40 seats left" in body(visitor, path)  # from the memo
+
+    Forum.objects.filter(slug="main-forum").update(capacity=0)
+
+    again = body(visitor, path)
+    assert "40 seats left" not in again
+    assert "Full" in again
+
+
+@pytest.mark.parametrize("path", ["/agenda/", "/agenda.json", "/schedule.xml", "/schedule.json"])
+def test_room_renamed_shows_on_the_next_request(visitor, program, path):
+    room = Room.objects.get(forums__slug="main-forum")
+    assert room.name in body(visitor, path)
+
+    Room.objects.filter(pk=room.pk).update(name="Hall Nine", name_en="Hall Nine", name_zh_hans="")
+
+    again = body(visitor, path)
+    assert "Hall Nine" in again
+    assert room.name not in again
