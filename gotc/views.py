@@ -15,8 +15,9 @@ from django.views.decorators.http import require_safe
 
 from agenda.caching import PROGRAM, content_key
 from agenda.enums import PARTNER_GROUP_TITLES, PartnerKind
+from agenda.grid import build_days
 from agenda.queries import forum_values, forums_from_values
-from agenda.views import build_days, get_conference, may_preview
+from agenda.views import get_conference, may_preview
 from gotc import pagecache
 from gotc.cache import cache_status
 from gotc.database import current_error_is_database_down, database_down_response

@@ -100,6 +100,23 @@ def seated_counts(forum_ids: Iterable[int]) -> dict[int, int]:
     return {row["forum_id"]: row["n"] for row in rows}
 
 
+def seat_counts(forum_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """{forum id: (seated, waiting)} for these forums (forums nobody picked are absent): the
+    counts of ``with_seat_counts`` in one query, without loading the forums."""
+    from registration.models import ForumPick
+
+    rows = (
+        ForumPick.objects.filter(forum_id__in=list(forum_ids))
+        .values("forum_id")
+        .annotate(
+            seated=Count("pk", filter=Q(status=PickStatus.SEATED)),
+            waiting=Count("pk", filter=Q(status=PickStatus.WAITING)),
+        )
+        .order_by()
+    )
+    return {row["forum_id"]: (row["seated"], row["waiting"]) for row in rows}
+
+
 def picks_for_display(registration) -> list:
     """An attendee's seated and waiting picks in time order, with waiting-list positions."""
     return list(
@@ -205,7 +222,7 @@ def registration_data(registration) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from registration.models import PendingEmail, Registration
-    from registration.questions import answers_data
+    from registration.shown_answers import answers_data
 
     registration = (
         Registration.objects.select_related("conference", "checked_in_by")

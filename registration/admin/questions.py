@@ -21,7 +21,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from agenda.admin import BoundedSearchMixin, CurrentConferenceMixin
 from registration.admin.lookups import DeclaredLookupsOnly
 from registration.models import CHOICE_KINDS, Answer, Question, QuestionChoice
-from registration.questions import answer_text
+from registration.shown_answers import answer_text
 
 
 class ChoiceFormSet(BaseInlineFormSet):

@@ -25,7 +25,8 @@ from agenda.models import Conference, Forum
 from agenda.templatetags.program import day_short
 from registration.enums import PickStatus
 from registration.models import Answer, ExportLog, ExportPreference
-from registration.questions import answer_text, conference_questions
+from registration.questions import conference_questions
+from registration.shown_answers import answer_text
 from registration.staff import queries
 from registration.staff.cells import neutralise, neutralise_column, neutralise_text
 from registration.tickets import format_ticket_code

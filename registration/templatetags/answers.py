@@ -3,7 +3,7 @@
 
 from django import template
 
-from registration import questions
+from registration import shown_answers as answers
 from registration.models import Registration
 from registration.staff.scope import scope_for
 
@@ -11,14 +11,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def desk_answers(registration: Registration) -> list[questions.ShownAnswer]:
+def desk_answers(registration: Registration) -> list[answers.ShownAnswer]:
     """``{% desk_answers registration as answers %}``: what the desk should see."""
-    return questions.shown_answers(registration, desk=True)
+    return answers.shown_answers(registration, desk=True)
 
 
 @register.simple_tag
-def answer_counts(conference, user) -> list[questions.QuestionCount]:
+def answer_counts(conference, user) -> list[answers.QuestionCount]:
     """``{% answer_counts conference user as counts %}``: per choice and yes / no, how many
     confirmed registrations answered it, among the people ``user`` may see."""
     people = scope_for(user).registrations(Registration.objects.filter(conference=conference))
-    return questions.answer_counts(conference, people=people)
+    return answers.answer_counts(conference, people=people)

@@ -18,8 +18,9 @@ from registration import queries, services
 from registration.decorators import private_page, rate_limited
 from registration.forms import ChangePicksForm
 from registration.models import CALENDAR_LINK, Registration
-from registration.questions import AnswersForm, shown_answers
+from registration.questions import AnswersForm
 from registration.services import stars as services_stars
+from registration.shown_answers import shown_answers
 from registration.tickets import qr_svg
 
 

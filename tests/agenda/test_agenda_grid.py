@@ -1,12 +1,12 @@
-"""The agenda's time grid (agenda.views.build_days) and what forum and talk pages offer."""
+"""The agenda's time grid (agenda.grid.build_days) and what forum and talk pages offer."""
 
 import datetime as dt
 
 import pytest
 
 from agenda import queries
+from agenda.grid import GRID_SLOT, SLOTS_PER_HOUR, build_days
 from agenda.models import Forum
-from agenda.views import GRID_SLOT, SLOTS_PER_HOUR, build_days
 from registration.queries import with_seat_counts
 from tests.factories import ForumFactory, RoomFactory, TalkFactory
 from tests.pages import main_text, parse, text, with_class

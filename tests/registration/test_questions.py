@@ -599,7 +599,7 @@ def test_anonymizing_one_conference_keeps_another_conferences_answers(answered, 
 def test_demo_attendees_come_with_the_demo_questions_and_answers(db):
     from django.core.management import call_command
 
-    from registration.questions import answer_counts
+    from registration.shown_answers import answer_counts
     from tests.factories import ConferenceFactory, ForumFactory
 
     conference = ConferenceFactory(slug="2023")
