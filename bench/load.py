@@ -3,7 +3,7 @@ and registrations through bench/register.lua) and by an asyncio client (httpx) f
 at one last seat. Bounded in time; stops its servers itself.
 
 Usage: .venv/bin/python bench/load.py [--seconds 10] [--page-seconds 2] [--rounds 3]
-       [--workers 4] [--clients 64] [--pages-only]
+       [--workers 4] [--clients 64] [--pages-only] [--encoding gzip|identity]
 Needs: PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379, wrk (Debian).
 BENCH_DB_NAME (default gotc_bench) and BENCH_REDIS_URL (default redis://127.0.0.1:6379/7)
 name the database and Redis database it recreates and flushes.
@@ -38,6 +38,10 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 # The program measured: issue 16's size (30 forums, 240 talks, 120 speakers).
 FORUMS, TALKS, SPEAKERS = 30, 240, 120
 BYPASS = ["-H", "X-Page-Cache-Bypass: 1"]
+# What browsers and conference apps send (OkHttp, Giggity, feed readers): cached pages then
+# travel gzip-compressed, and WhiteNoise serves the static file's .gz. --encoding identity
+# measures clients that take no compression.
+ENCODINGS = {"gzip": "gzip, deflate", "identity": "identity"}
 
 
 def free_port() -> int:
@@ -177,22 +181,23 @@ def drain(base: str, workers: int, timeout: float = 60) -> None:
 
 
 def measure_pages(
-    base: str, pages: dict[str, str], seconds: int, rounds: int, workers: int
+    base: str, pages: dict[str, str], seconds: int, rounds: int, workers: int, encoding: str
 ) -> None:
     """Every page cached and uncached, taking turns with the static file over ``rounds``
     rounds (a slower or faster stretch of this shared machine then weighs on all alike), and
     a table of req/s and the ratio to the static file."""
+    accept = ["-H", f"Accept-Encoding: {ENCODINGS[encoding]}"]
     runs = [("static file", pages["static file"], False)]
     for name, path in pages.items():
         if name != "static file":
             runs += [(name, path, True), (name, path, False)]
     for _name, path, uncached in runs:
-        wrk(base + path, 1, extra=BYPASS if uncached else None)  # warm up, fill the cache
+        wrk(base + path, 1, extra=accept + (BYPASS if uncached else []))  # warm up, fill cache
         drain(base, workers)
     results: dict[tuple[str, bool], list[dict]] = {(n, u): [] for n, _p, u in runs}
     for _ in range(rounds):
         for name, path, uncached in runs:
-            figures = wrk(base + path, seconds, extra=BYPASS if uncached else None)
+            figures = wrk(base + path, seconds, extra=accept + (BYPASS if uncached else []))
             results[name, uncached].append(figures)
             drain(base, workers)
     static = sum(run["rps"] for run in results["static file", False]) / rounds
@@ -293,6 +298,12 @@ def main() -> None:
     parser.add_argument("--page-seconds", type=int, default=2, help="each page, each round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the page table")
     parser.add_argument("--pages-only", action="store_true", help="skip the registrations")
+    parser.add_argument(
+        "--encoding",
+        choices=sorted(ENCODINGS),
+        default="gzip",
+        help="Accept-Encoding of the page requests (gzip: as browsers and apps ask)",
+    )
     args = parser.parse_args()
     # A `timeout` or Ctrl-C still stops the servers this started (the finally blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/load.py: stopped by SIGTERM"))
@@ -359,7 +370,7 @@ def main() -> None:
             f"program: {len(forums)} forums, {Talk.objects.filter(conference=conference).count()}"
             f" talks, {Speaker.objects.filter(conference=conference).count()} speakers; "
             f"{os.cpu_count()} cores; wrk -t2 -c16, {args.rounds} rounds of "
-            f"{args.page_seconds} s per page"
+            f"{args.page_seconds} s per page; Accept-Encoding: {ENCODINGS[args.encoding]}"
         )
         talk = Talk.objects.filter(conference=conference).order_by("starts_at", "pk").first()
         speaker = Speaker.objects.filter(conference=conference).order_by("name", "pk").first()
@@ -377,7 +388,7 @@ def main() -> None:
             "schedule.json": "/schedule.json",
             "api forums": f"/api/v1/conferences/{conference.slug}/forums/",
         }
-        measure_pages(base, pages, args.page_seconds, args.rounds, args.workers)
+        measure_pages(base, pages, args.page_seconds, args.rounds, args.workers, args.encoding)
         if args.pages_only:
             return
 

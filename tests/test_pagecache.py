@@ -7,7 +7,7 @@ import pytest
 from agenda.caching import PROGRAM
 from gotc import pagecache
 from registration import services
-from tests.factories import ForumFactory
+from tests.factories import ForumFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +327,66 @@ def test_last_modified_moves_whenever_the_content_changes():
     assert changed > start
     assert back >= changed
     assert pagecache._first_seen("page", '"a"') == back
+
+
+# --- Compression ----------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/agenda/", "/schedule.xml", "/agenda.json"])
+def test_cached_pages_travel_gzip_compressed_to_clients_that_accept_it(client, forum, path):
+    import datetime as dt
+    import gzip
+
+    for n in range(4):
+        TalkFactory(forum=forum, offset=dt.timedelta(minutes=30 * n))
+
+    plain = client.get(path)
+    rendered = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # now from the cache
+    client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in plain
+    assert rendered["Content-Encoding"] == "gzip"
+    assert gzip.decompress(rendered.content) == plain.content
+    assert int(rendered["Content-Length"]) == len(rendered.content) < len(plain.content)
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in rendered["Vary"]
+
+
+def test_first_render_is_compressed_too_with_a_correct_length(client, forum):
+    import gzip
+
+    first = client.get("/agenda/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert first["Content-Encoding"] == "gzip"
+    assert int(first["Content-Length"]) == len(first.content)
+    assert b"Kernel Hall" in gzip.decompress(first.content)
+
+
+@pytest.mark.parametrize(
+    "accept_encoding", ["", "identity", "br", "gzip;q=0", "gzip; q=0.0, deflate", "deflate"]
+)
+def test_clients_that_do_not_take_gzip_get_the_page_as_rendered(client, forum, accept_encoding):
+    client.get("/agenda/", HTTP_ACCEPT_ENCODING="gzip")
+
+    response = client.get("/agenda/", HTTP_ACCEPT_ENCODING=accept_encoding)
+
+    assert "Content-Encoding" not in response
+    assert "Kernel Hall" in response.content.decode()
+
+
+def test_compressed_copy_has_a_weak_etag_and_either_copy_revalidates(client, forum):
+    plain = client.get("/agenda/")["ETag"]
+    packed = client.get("/agenda/", HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+
+    assert packed == f"W/{plain}"
+    for etag in (plain, packed):
+        for encoding in ("", "gzip"):
+            again = client.get("/agenda/", HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING=encoding)
+            assert again.status_code == 304, (etag, encoding)
+
+
+def test_small_pages_and_pages_with_a_session_are_not_compressed(client, forum, admin_client):
+    # robots.txt-sized answers gain nothing; a visitor with a session (a form's CSRF token may
+    # be on the page) gets the page as rendered, so no secret is ever compressed (BREACH).
+    staff = admin_client.get("/agenda/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert staff.status_code == 200
+    assert "Content-Encoding" not in staff
+    assert not pagecache._compressed(b"x" * (pagecache.COMPRESS_MIN_BYTES - 1))

@@ -204,7 +204,7 @@ def test_registrations_do_not_leak_into_public_answers(api, conference, program)
         assert b"Private Person" not in api.get(base(conference) + path).content
 
 
-@pytest.mark.parametrize(("path", "queries"), [("forums/", 4), ("talks/", 3), ("speakers/", 3)])
+@pytest.mark.parametrize(("path", "queries"), [("forums/", 5), ("talks/", 3), ("speakers/", 3)])
 def test_lists_run_the_same_queries_for_any_program_size(
     api, conference, make_program, django_assert_num_queries, path, queries
 ):
@@ -215,3 +215,52 @@ def test_lists_run_the_same_queries_for_any_program_size(
 
     assert response.status_code == 200
     assert len(response.json()) >= 12
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_public_forum_list_from_program_rows_matches_the_models_serialized(
+    api, api_for, conference, program, lang
+):
+    # The public list is built from the program rows (ForumList.published); a drafts token
+    # gets the models serialized. With the drafts left out, the two must be the same answer.
+    from api.serializers import ForumSerializer
+    from tests.factories import SpeakerFactory, TalkSpeakerFactory
+
+    ForumPickFactory(forum=program["main"], registration__conference=conference)
+    ForumPickFactory(forum=program["rust"], registration__conference=conference, status="waiting")
+    TalkSpeakerFactory(
+        talk=program["main"].talks.get(slug="opening"),
+        speaker=SpeakerFactory(conference=conference, name="Grace", organization="Navy"),
+    )
+    program["draft"].talks.all().delete()
+    program["draft"].delete()
+    program["main"].talks.filter(is_published=False).delete()
+    url = f"{base(conference)}forums/"
+
+    public = api.get(url, {"lang": lang}).json()
+    models = api_for(conference, [Scope.PROGRAM_READ]).get(url, {"lang": lang, "drafts": "1"})
+
+    assert public == models.json()
+    assert set(public[0]) == set(ForumSerializer().fields)
+    assert [s["name"] for s in public[0]["talks"][0]["speakers"]] == ["Ada", "Grace"]
+    assert (public[0]["seated"], public[1]["waiting"]) == (1, 1)
+
+
+def test_public_forum_list_shows_a_nested_change_at_once(api, conference, program, settings):
+    # Each forum's representation is memoized on its program row: a change anywhere in what
+    # it shows (a speaker's organization, a room's name) is a new row, so a new answer. The
+    # updates below send no signal (the page cache keeps its copy): the bypass header, which
+    # DEBUG honours, has the answer built again.
+    from agenda.models import Room, Speaker
+
+    settings.DEBUG = True
+    url = f"{base(conference)}forums/"
+    api.get(url, HTTP_X_PAGE_CACHE_BYPASS="1")
+    Speaker.objects.filter(slug="ada").update(organization="Analytical Engines Ltd")
+    Room.objects.filter(pk=program["main"].room_id).update(name="Hall 9")
+
+    again = api.get(url, HTTP_X_PAGE_CACHE_BYPASS="1").json()
+
+    main = next(forum for forum in again if forum["slug"] == "main")
+    assert main["talks"][0]["speakers"][0]["organization"] == "Analytical Engines Ltd"
+    assert main["room"]["name"] == "Hall 9"
