@@ -66,7 +66,7 @@ def _grid_forum_html(cell: GridForum, memoized=caching.fragment) -> str:
     """A forum's block on the agenda (agenda/_grid_forum.html), memoized on what it shows."""
     return memoized(
         ("grid-forum", *cell.memo_key()),
-        lambda: render_to_string("agenda/_grid_forum.html", {"cell": cell}),
+        lambda: caching.compact_html(render_to_string("agenda/_grid_forum.html", {"cell": cell})),
     )
 
 
@@ -88,7 +88,10 @@ def _program_day_html(day: ProgramDay, index: int) -> str:
         ),
     )
     return caching.fragment(
-        key, lambda: render_to_string("agenda/_program_day.html", {"day": day, "index": index})
+        key,
+        lambda: caching.compact_html(
+            render_to_string("agenda/_program_day.html", {"day": day, "index": index})
+        ),
     )
 
 
@@ -164,6 +167,7 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
         "agenda/forum_detail.html",
         {
             "conference": conf,
+            "nav": "agenda",
             "forum": forum,
             "registration_open": registration_open,
             # The page's main part is rendered once per content (agenda.caching.fragment):
@@ -188,7 +192,7 @@ def talk_detail(request: HttpRequest, slug: str, conference: str | None = None) 
     return render(
         request,
         "agenda/talk_detail.html",
-        {"conference": conf, "talk": talk, "content_key": key},
+        {"conference": conf, "talk": talk, "content_key": key, "nav": "agenda"},
     )
 
 
@@ -217,6 +221,7 @@ def speaker_list(request: HttpRequest, conference: str | None = None) -> HttpRes
         "agenda/speaker_list.html",
         {
             "conference": conf,
+            "nav": "speakers",
             # Only read to render the list, when it is not memoized yet.
             "cards": SimpleLazyObject(lambda: cards(rows)),
             # The list, rendered once per content of the rows (and the links' prefix).
@@ -240,5 +245,5 @@ def speaker_detail(request: HttpRequest, slug: str, conference: str | None = Non
     return render(
         request,
         "agenda/speaker_detail.html",
-        {"conference": conf, "speaker": speaker, "content_key": key},
+        {"conference": conf, "speaker": speaker, "content_key": key, "nav": "speakers"},
     )

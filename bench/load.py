@@ -3,7 +3,8 @@ and registrations through bench/register.lua) and by an asyncio client (httpx) f
 at one last seat. Bounded in time; stops its servers itself.
 
 Usage: .venv/bin/python bench/load.py [--seconds 10] [--page-seconds 2] [--rounds 3]
-       [--workers 4] [--clients 64] [--pages-only] [--encoding gzip|identity]
+       [--workers 4] [--clients 64] [--pages-only] [--pages agenda,home]
+       [--encoding gzip|identity]
 Needs: PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379, wrk (Debian).
 BENCH_DB_NAME (default gotc_bench) and BENCH_REDIS_URL (default redis://127.0.0.1:6379/7)
 name the database and Redis database it recreates and flushes.
@@ -65,6 +66,7 @@ def bench_env(port: int) -> dict:
             "SECURE_SSL_REDIRECT": "0",
             "RATELIMIT_REGISTER": "1000000/m",
             "RATELIMIT_MANAGE": "1000000/m",
+            "RATELIMIT_API_ADDRESS": "1000000/m",
             "LOG_LEVEL": "WARNING",
             # Steady state: no worker recycling in the middle of a 10-second phase (production
             # recycles every 5,000 requests, which at 2,000 requests/s is every few seconds).
@@ -299,6 +301,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the page table")
     parser.add_argument("--pages-only", action="store_true", help="skip the registrations")
     parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated page names to measure (default: all), e.g. agenda,home",
+    )
+    parser.add_argument(
         "--encoding",
         choices=sorted(ENCODINGS),
         default="gzip",
@@ -388,6 +395,11 @@ def main() -> None:
             "schedule.json": "/schedule.json",
             "api forums": f"/api/v1/conferences/{conference.slug}/forums/",
         }
+        if args.pages:
+            wanted = {"static file", *args.pages.split(",")}
+            if wanted - set(pages):
+                raise SystemExit(f"unknown pages: {', '.join(sorted(wanted - set(pages)))}")
+            pages = {name: path for name, path in pages.items() if name in wanted}
         measure_pages(base, pages, args.page_seconds, args.rounds, args.workers, args.encoding)
         if args.pages_only:
             return

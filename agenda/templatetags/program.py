@@ -107,23 +107,33 @@ def memoized(parser, token):
     """``{% memoized key %}...{% endmemoized %}``: the part rendered once per ``key`` (and
     language and time zone, agenda.caching.fragment). ``key`` (made by the view, e.g. with
     ``agenda.caching.content_key``) must cover everything the part shows; without one (None)
-    the part is rendered as usual."""
+    the part is rendered as usual.
+
+    ``{% memoized value1 value2 ... %}``: the key is ``content_key`` of these values (a model
+    instance stands for all its columns), for parts of shared templates (the site's header
+    and footer) that show nothing else."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("{% memoized %} takes one argument: the key.")
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% memoized %} takes the key, or the values it shows.")
     nodelist = parser.parse(("endmemoized",))
     parser.delete_first_token()
-    return MemoizedNode(nodelist, parser.compile_filter(bits[1]))
+    return MemoizedNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
 
 
 class MemoizedNode(template.Node):
-    def __init__(self, nodelist, key):
+    def __init__(self, nodelist, keys):
         self.nodelist = nodelist
-        self.key = key
+        self.keys = keys
 
     def render(self, context) -> str:
-        key = self.key.resolve(context)
-        if key is None or key == "":
-            return self.nodelist.render(context)
+        if len(self.keys) == 1:
+            key = self.keys[0].resolve(context)
+            if key is None or key == "":
+                return self.nodelist.render(context)
+        else:
+            key = caching.content_key(*(value.resolve(context) for value in self.keys))
         where = (self.origin.name if self.origin else "", self.token.lineno)
-        return caching.fragment(("template", *where, key), lambda: self.nodelist.render(context))
+        return caching.fragment(
+            ("template", *where, key),
+            lambda: caching.compact_html(self.nodelist.render(context)),
+        )

@@ -208,3 +208,24 @@ def test_room_renamed_shows_on_the_next_request(visitor, program, path):
     again = body(visitor, path)
     assert "Hall Nine" in again
     assert room.name not in again
+
+
+def test_site_header_and_footer_follow_the_conference_the_page_and_the_visitor(
+    visitor, admin_client, conference, program
+):
+    # base.html's header and footer are memoized on the conference's columns, the page's
+    # nav entry and (the footer) whether the visitor is staff.
+    agenda, speakers = body(visitor, "/agenda/"), body(visitor, "/agenda/speakers/")
+    staff = admin_client.get("/agenda/").content.decode()
+    conference.name = "GOTC Renamed"  # a save (the current conference is remembered per
+    conference.save()  # program version): the memoized header and footer follow its columns
+    renamed = body(visitor, "/agenda/")
+
+    def active_nav(page):
+        header = page.split("</header>")[0]
+        return re.findall(r'class="nav-link active"[^>]*>([^<]+)<', header)
+
+    assert active_nav(agenda) == ["Agenda"] and active_nav(speakers) == ["Speakers"]
+    assert "Organizers" in staff and "Organizers" not in agenda
+    assert 'class="navbar-brand fw-bold" href="/">GOTC Renamed</a>' in renamed
+    assert "GOTC Renamed ·" in renamed  # the footer's name too
