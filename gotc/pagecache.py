@@ -19,7 +19,7 @@ This module knows no version by name: it is the same mechanism for any of them.
 
 Cached pages are also kept gzip-compressed, compressed once when stored, and answered so to
 clients that accept gzip (browsers, conference apps, feed readers): feeds and pages
-travel 4 to 10 times smaller. Only these public pages are compressed: they hold no secret, so
+travel 3 to 10 times smaller. Only these public pages are compressed: they hold no secret, so
 compression cannot leak one (BREACH); pages with a session or a form are sent as rendered.
 """
 
