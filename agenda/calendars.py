@@ -42,7 +42,7 @@ def _event(conference: Conference, uid: str, item: Talk | Forum, **fields) -> Ev
 
 def talk_event(conference: Conference, talk: Talk, url: str, forum: Forum | None = None) -> Event:
     """``talk``'s event; ``forum`` is its forum when ``talk`` does not carry it (a row of
-    agenda.queries.program_rows)."""
+    agenda.rows.program_rows)."""
     forum = forum or talk.forum
     speakers = ", ".join(speaker.name for speaker in talk.ordered_speakers)
     return _event(

@@ -24,7 +24,7 @@ from agenda.calendars import (
     talk_event,
 )
 from agenda.models import Forum, Talk
-from agenda.queries import ForumRow, RoomRow, program_rooms, program_rows
+from agenda.rows import ForumRow, RoomRow, program_rooms, program_rows
 from agenda.templatetags.program import program_reverse, program_urls
 from agenda.views import get_conference
 

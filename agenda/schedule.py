@@ -29,7 +29,7 @@ from lxml import etree
 
 from agenda import caching
 from agenda.models import Conference
-from agenda.queries import ForumRow, RoomRow, TalkRow, program_rooms, program_rows
+from agenda.rows import ForumRow, RoomRow, TalkRow, program_rooms, program_rows
 from agenda.templatetags.program import program_reverse
 from agenda.views import get_conference
 

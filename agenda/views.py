@@ -20,12 +20,10 @@ from agenda.queries import (
     forum_talks,
     forum_values,
     forums_from_values,
-    program_rows,
     program_speaker,
     program_talk,
-    speaker_columns,
-    speaker_list_rows,
 )
+from agenda.rows import program_rows, speaker_columns, speaker_list_rows
 from agenda.templatetags.program import program_urls
 from gotc import pagecache
 

@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from agenda.caching import PROGRAM, fragments
 from agenda.enums import ForumKind, TalkKind
 from agenda.models import Conference, Forum, Room, Speaker, Talk
-from agenda.queries import ForumRow, program_rows
+from agenda.rows import ForumRow, program_rows
 from api.authentication import TokenAuthentication
 from api.schema import errors
 from api.scopes import Scope
@@ -243,7 +243,7 @@ class RoomList(ProgramView):
 
 
 class ForumOfRow:
-    """A published forum's program row (agenda.queries.ForumRow) read as ForumSerializer
+    """A published forum's program row (agenda.rows.ForumRow) read as ForumSerializer
     reads a Forum: ``id`` for ``pk``, its room and talks alike. Seat counts are not on the
     row (they change with every registration): ``ForumList.published`` adds them."""
 
@@ -295,7 +295,7 @@ class ForumList(ProgramView):
         return ForumSerializer(forums, many=True, context={"conference": conference}).data
 
     def published(self, conference: Conference, bounds) -> list[dict]:
-        """The published forums from the program rows the pages read (agenda.queries), each
+        """The published forums from the program rows the pages read (agenda.rows), each
         forum's representation memoized on its row (everything it shows), and today's seat
         counts added: the same answer as serializing the models, without building 800 model
         instances and their fields for each request the page cache does not answer."""
