@@ -113,16 +113,15 @@ def _iso(conf, value) -> str:
 # Marks where each forum goes in agenda.json's skeleton; random, so that no text matches it.
 _FORUM_MARK = f"gotc-forum-{uuid.uuid4().hex}-"
 _FORUM_MARKS = re.compile(rf'"{_FORUM_MARK}(\d+)"')
-# A forum's depth in agenda.json (document, "days", a day, "forums"), two spaces a level.
-_FORUM_INDENT = "\n" + " " * 8
 
 
 def _json_text(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    # Compact, as schedule.json: a browser's JSON viewer indents it for a reader.
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
 def agenda_json(request: HttpRequest, conference: str | None = None) -> HttpResponse:
-    """The program as JSON (indented), written once per content (agenda.caching.fragment):
+    """The program as JSON, written once per content (agenda.caching.fragment):
     each forum's part too, set into the document's skeleton."""
     conf = get_conference(request, conference)
     origin = _origin(request)
@@ -184,7 +183,7 @@ def _agenda_json(conf, origin: str, home: str, forums: list[ForumRow], rooms: li
 
     def forum_text(forum) -> str:
         key = ("json-forum", conf.time_zone, origin, forum_ics_url(forum.slug), forum)
-        return memoized(key, lambda: _json_text(forum_data(forum)).replace("\n", _FORUM_INDENT))
+        return memoized(key, lambda: _json_text(forum_data(forum)))
 
     tz = conf.tzinfo
     days = []

@@ -83,7 +83,7 @@ def test_speaker_edit_shows_on_the_next_request(visitor, program, path):
         ("/agenda/talks/big-models/", ["Salon Two", "10:30</time>"]),
         ("/agenda/speakers/hou-zhenyu/", ["Salon Two", "10:30</time>"]),
         ("/agenda.ics", ["Salon Two", "T103000"]),
-        ("/agenda.json", ['"room": "Salon Two"', "T10:30:00+08:00"]),
+        ("/agenda.json", ['"room":"Salon Two"', "T10:30:00+08:00"]),
         ("/schedule.xml", ['<room name="Salon Two">', "<start>10:30</start>"]),
         ("/schedule.json", ['"room":"Salon Two"', '"start":"10:30"']),
     ],
