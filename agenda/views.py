@@ -166,6 +166,7 @@ def forum_detail(request: HttpRequest, slug: str, conference: str | None = None)
         {
             "conference": conf,
             "nav": "agenda",
+            "nav_section": True,
             "forum": forum,
             "registration_open": registration_open,
             # The page's main part is rendered once per content (agenda.caching.fragment):
@@ -190,7 +191,13 @@ def talk_detail(request: HttpRequest, slug: str, conference: str | None = None) 
     return render(
         request,
         "agenda/talk_detail.html",
-        {"conference": conf, "talk": talk, "content_key": key, "nav": "agenda"},
+        {
+            "conference": conf,
+            "talk": talk,
+            "content_key": key,
+            "nav": "agenda",
+            "nav_section": True,
+        },
     )
 
 
@@ -243,5 +250,11 @@ def speaker_detail(request: HttpRequest, slug: str, conference: str | None = Non
     return render(
         request,
         "agenda/speaker_detail.html",
-        {"conference": conf, "speaker": speaker, "content_key": key, "nav": "speakers"},
+        {
+            "conference": conf,
+            "speaker": speaker,
+            "content_key": key,
+            "nav": "speakers",
+            "nav_section": True,
+        },
     )

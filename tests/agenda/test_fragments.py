@@ -226,6 +226,11 @@ def test_site_header_and_footer_follow_the_conference_the_page_and_the_visitor(
         return re.findall(r'class="nav-link active"[^>]*>([^<]+)<', header)
 
     assert active_nav(agenda) == ["Agenda"] and active_nav(speakers) == ["Speakers"]
+    # The section's own page is the current page; a page inside it is in the section.
+    forum = body(visitor, "/agenda/forums/main-forum/")
+    assert active_nav(forum) == ["Agenda"]
+    assert 'aria-current="true" href="/agenda/"' in forum
+    assert 'aria-current="page" href="/agenda/"' in agenda
     assert "Organizers" in staff and "Organizers" not in agenda
     assert 'class="navbar-brand fw-bold" href="/">GOTC Renamed</a>' in renamed
     assert "GOTC Renamed ·" in renamed  # the footer's name too
