@@ -189,3 +189,18 @@ def test_many_rooms_scroll_in_a_box_whose_headers_and_times_stick(page, program)
     assert header["y"] == pytest.approx(box(grid)["y"], abs=1)
     assert label["x"] == pytest.approx(box(grid)["x"], abs=1)
     assert b.no_horizontal_scroll(page)
+
+
+def test_agenda_arrives_compressed_and_a_revisit_is_revalidated(page, program):
+    # Chromium asks with Accept-Encoding: gzip and unpacks the page itself; coming back, it
+    # sends the weak ETag of the compressed copy and the server's 304 lets it reuse its copy.
+    first = page.goto("/agenda/")
+    forums = page.locator("article.grid-forum").count()
+    again = page.goto("/agenda/")
+
+    assert first.all_headers().get("content-encoding") == "gzip"
+    assert first.all_headers()["etag"].startswith('W/"')
+    assert again.request.all_headers().get("if-none-match") == first.all_headers()["etag"]
+    assert again.ok
+    assert page.locator("article.grid-forum").count() == forums > 0
+    expect(forum_block(page, "eBPF and the Kernel")).to_be_visible()
