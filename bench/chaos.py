@@ -38,10 +38,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cluster import Cluster, exit_on_signals, read_sink, wait_until
+from registration.loadprogram import two_free_slots
 
 FAULTS = [
     "baseline",
@@ -330,14 +332,13 @@ class Chaos:
 
     def forum_sets(self) -> list[list[int]]:
         rows = self.cluster.pg_primary.query(
-            "SELECT id, starts_at FROM agenda_forum WHERE conference_id = %s "
+            "SELECT id, starts_at, ends_at FROM agenda_forum WHERE conference_id = %s "
             "ORDER BY starts_at, id",
             [self.conference()],
         )
-        slots: dict = {}
-        for pk, starts_at in rows:
-            slots.setdefault(starts_at, []).append(pk)
-        lists = list(slots.values())[:2]
+        forums = [SimpleNamespace(pk=pk, starts_at=start, ends_at=end) for pk, start, end in rows]
+        # Two forums that do not overlap (the form refuses overlapping picks).
+        lists = [[forum.pk for forum in slot] for slot in two_free_slots(forums)]
         return [[lists[0][i % len(lists[0])], lists[1][i % len(lists[1])]] for i in range(30)]
 
     def tighten_capacities(self) -> int:

@@ -355,18 +355,16 @@ def main() -> None:
         cursor.execute("ANALYZE")
 
     from agenda.models import Conference, Forum, Speaker, Talk
+    from registration.loadprogram import two_free_slots
     from registration.models import ForumPick, Registration
 
     conference = Conference.objects.get(slug="load")
     forums = list(Forum.objects.filter(conference=conference).order_by("starts_at", "pk"))
-    slots: dict = {}
-    for forum in forums:
-        slots.setdefault(forum.starts_at, []).append(forum.pk)
-    slot_lists = list(slots.values())
-    # Each registration picks one forum in each of two slots, spread over all forums.
+    # Each registration picks two forums that do not overlap (the form refuses overlapping
+    # picks), spread over both groups.
+    morning, afternoon = two_free_slots(forums)
     forum_sets = [
-        [slot_lists[0][i % len(slot_lists[0])], slot_lists[1][i % len(slot_lists[1])]]
-        for i in range(30)
+        [morning[i % len(morning)].pk, afternoon[i % len(afternoon)].pk] for i in range(30)
     ]
 
     server = start_gunicorn(env, args.workers)
@@ -424,6 +422,9 @@ def main() -> None:
         )
         overbooked = [f.title for f in counts if f.seated > f.capacity]
         print(f"  capacity invariant after the burst: overbooked forums = {overbooked or 'none'}")
+        if not burst["ok"]:
+            # Every answer was the form again (a 200): the bench itself is broken, not fast.
+            raise SystemExit("bench/load.py: no registration went through; see the statuses")
 
         target = forums[-1]
         seated_before = ForumPick.objects.filter(forum=target, status="seated").count()

@@ -79,3 +79,33 @@ def test_generate_demo_load_registrations_have_working_links():
         assert queries.registration_for_calendar_token(registration.calendar_token) == (
             registration
         )
+
+
+@pytest.mark.parametrize("forums", [6, 30])
+def test_generate_demo_load_picks_never_overlap(forums):
+    # Beyond 12 forums the load program holds short forums inside the long ones' hours: each
+    # registration still gets two forums a visitor could pick together (registration.forms).
+    call_command("generate_demo_load", registrations=20, forums=forums, talks=forums, speakers=2)
+
+    for registration in Registration.objects.filter(conference__slug="load"):
+        picked = sorted(
+            (pick.forum.starts_at, pick.forum.ends_at)
+            for pick in registration.picks.select_related("forum")
+        )
+        assert len(picked) == 2
+        assert picked[0][1] <= picked[1][0], picked
+
+
+def test_two_free_slots_when_nothing_follows_the_first_slot():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from registration.loadprogram import two_free_slots
+
+    nine = dt.datetime(2026, 5, 27, 9, tzinfo=dt.UTC)
+    forum = SimpleNamespace(starts_at=nine, ends_at=nine + dt.timedelta(hours=3))
+    inside = SimpleNamespace(
+        starts_at=nine + dt.timedelta(minutes=20), ends_at=nine + dt.timedelta(minutes=30)
+    )
+
+    assert two_free_slots([forum, inside]) == [[forum]]

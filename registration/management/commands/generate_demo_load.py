@@ -8,6 +8,7 @@ from django.utils import timezone
 from agenda.enums import ForumKind, TalkKind
 from agenda.models import Conference, Forum, Room, Speaker, Talk, TalkSpeaker
 from registration.enums import PickStatus
+from registration.loadprogram import two_free_slots
 from registration.models import ForumPick, Registration
 from registration.tickets import new_ticket_code
 
@@ -127,11 +128,8 @@ class Command(BaseCommand):
 
     def _registrations(self, conference, forums, total: int) -> None:
         now = timezone.now()
-        # One forum per time slot (slots hold parallel forums), so picks never overlap.
-        by_slot: dict = {}
-        for forum in forums:
-            by_slot.setdefault(forum.starts_at, []).append(forum)
-        slots = list(by_slot.values())
+        # One forum in each of two time slots that do not overlap (as the form requires).
+        slots = two_free_slots(forums)
         # Ticket codes are random: at 100,000 some would repeat (about 2 % of runs), and a
         # bulk insert cannot draw again row by row. Draw them unique up front.
         taken = set(Registration.objects.values_list("ticket_code", flat=True))
@@ -168,6 +166,6 @@ class Command(BaseCommand):
                             seated_at=now,
                         )
                         for i, registration in enumerate(registrations)
-                        for slot in slots[:2]
+                        for slot in slots
                     ]
                 )
