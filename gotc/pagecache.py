@@ -17,14 +17,10 @@ This module knows no version by name: it is the same mechanism for any of them.
 - ``bump(name)``: after the current transaction commits, everything depending on ``name``
   is stale.
 
-Cached pages are also kept gzip-compressed, compressed once when stored, and answered so to
-clients that accept gzip (browsers, conference apps, feed readers): feeds and pages
-travel 3 to 10 times smaller. Only these public pages are compressed: they hold no secret, so
-compression cannot leak one (BREACH); pages with a session or a form are sent as rendered.
+Cached pages are also kept gzip-compressed (gotc.compression), compressed once when stored.
 """
 
 import copy
-import gzip
 import hashlib
 import logging
 import os
@@ -40,16 +36,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from gotc import replica
+from gotc.compression import compressed, encode
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
-# Smaller pages gain nothing worth a header from gzip.
-COMPRESS_MIN_BYTES = 1024
 TIMEOUT = 60 * 60 * 24
 # A version that could not be read (the cache is down): nothing is served or remembered under it.
 UNKNOWN = -1
@@ -325,50 +320,6 @@ def _answer(
     return answer
 
 
-def accepts_gzip(request: HttpRequest) -> bool:
-    """Whether the client's Accept-Encoding takes gzip (not refused with q=0, RFC 9110)."""
-    for coding in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
-        name, _, parameters = coding.partition(";")
-        if name.strip().lower() not in {"gzip", "x-gzip", "*"}:
-            continue
-        quality = parameters.replace(" ", "").lower()
-        if quality.startswith("q="):
-            try:
-                return float(quality[2:]) > 0
-            except ValueError:
-                return False
-        return True
-    return False
-
-
-def _compressed(content: bytes) -> bytes | None:
-    """``content`` gzip-compressed, when that makes it noticeably smaller (mtime 0: the same
-    page always compresses to the same bytes, on every process and host)."""
-    if len(content) < COMPRESS_MIN_BYTES:
-        return None
-    packed = gzip.compress(content, compresslevel=6, mtime=0)
-    return packed if len(packed) < len(content) * 0.9 else None
-
-
-def _weak(etag: str) -> str:
-    """The ETag of the compressed copy: weak, as the same page in another encoding (as
-    Django's GZipMiddleware does); If-None-Match compares weakly, so either copy's tag
-    revalidates the page."""
-    return etag if etag.startswith("W/") else f"W/{etag}"
-
-
-def _encode(request: HttpRequest, response: HttpResponse, entry: dict) -> tuple[HttpResponse, str]:
-    """``response`` (the page of ``entry``) in the encoding the client accepts, and its ETag."""
-    patch_vary_headers(response, ["Accept-Encoding"])
-    packed = entry.get("gzip")
-    if packed is None or not accepts_gzip(request):
-        return response, entry["etag"]
-    response.content = packed
-    response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(packed))  # CommonMiddleware set the rendered length
-    return response, _weak(entry["etag"])
-
-
 def _etag(content: bytes) -> str:
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
@@ -416,13 +367,13 @@ class PageCache:
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
         if entry is not None:
-            response, etag = _encode(request, self._replay(entry), entry)
+            response, etag = encode(request, self._replay(entry), entry)
             return _answer(request, response, etag, entry.get("last_modified"))
         response = self.get_response(request)
         entry = self._store(request, response)
         if entry is None:
             return response
-        response, etag = _encode(request, response, entry)
+        response, etag = encode(request, response, entry)
         return _answer(request, response, etag, entry.get("last_modified"))
 
     @staticmethod
@@ -461,7 +412,7 @@ class PageCache:
             "last_modified": _first_seen(key, etag),
         }
         if not response.has_header("Content-Encoding"):
-            packed = _compressed(response.content)
+            packed = compressed(response.content)
             if packed is not None:
                 entry["gzip"] = packed
         if getattr(request, "read_from_replica", False):

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from agenda.caching import PROGRAM
-from gotc import pagecache
+from gotc import compression, pagecache
 from registration import services
 from tests.factories import ForumFactory, TalkFactory
 
@@ -329,7 +329,7 @@ def test_last_modified_moves_whenever_the_content_changes():
     assert pagecache._first_seen("page", '"a"') == back
 
 
-# --- Compression ----------------------------------------------------------------------------
+# --- Compression (gotc.compression) ---------------------------------------------------------
 @pytest.mark.parametrize("path", ["/agenda/", "/schedule.xml", "/agenda.json"])
 def test_cached_pages_travel_gzip_compressed_to_clients_that_accept_it(client, forum, path):
     import datetime as dt
@@ -389,4 +389,4 @@ def test_small_pages_and_pages_with_a_session_are_not_compressed(client, forum, 
 
     assert staff.status_code == 200
     assert "Content-Encoding" not in staff
-    assert not pagecache._compressed(b"x" * (pagecache.COMPRESS_MIN_BYTES - 1))
+    assert not compression.compressed(b"x" * (compression.COMPRESS_MIN_BYTES - 1))
